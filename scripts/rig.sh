@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# The end-to-end test rig: real Docker Swarm, real sshd on loopback, test images.
+#
+#   scripts/rig.sh up     install what is missing, start what is not running
+#   scripts/rig.sh down   stop and remove what `up` created (and only that)
+#   scripts/rig.sh swarm  only Docker, a single-node swarm and the proxy network
+#
+# State lives in .rig/ (gitignored): keys, ssh config, pids, and a list of
+# what `up` created so `down` removes exactly that. Safe to run twice.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RIG="$PWD/.rig"
+SSH_PORT="${KITE_RIG_SSH_PORT:-2222}"
+DEAD_PORT="${KITE_RIG_DEAD_PORT:-2299}"
+IMAGE=kite-test/web
+
+log() { printf 'rig: %s\n' "$*" >&2; }
+created() { echo "$1" >>"$RIG/created"; }
+was_created() { grep -qxF "$1" "$RIG/created" 2>/dev/null; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_missing() {
+  local need=()
+  command -v dockerd >/dev/null || need+=(docker.io)
+  [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+  [ -x /bin/busybox ] || need+=(busybox-static)
+  command -v git >/dev/null || need+=(git)
+  command -v tmux >/dev/null || need+=(tmux)
+  if [ ${#need[@]} -gt 0 ]; then
+    log "installing ${need[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+}
+
+docker_up() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+
+start_dockerd() {
+  if docker_up; then return; fi
+  log "starting dockerd"
+  as_root mkdir -p /var/run
+  (as_root dockerd >"$RIG/dockerd.log" 2>&1 & echo $! >"$RIG/dockerd.pid")
+  created dockerd
+  for _ in $(seq 1 100); do docker_up && return; sleep 0.2; done
+  log "dockerd did not start; see $RIG/dockerd.log"; tail -20 "$RIG/dockerd.log" >&2; exit 1
+}
+
+start_swarm() {
+  local state
+  state=$(docker info --format '{{.Swarm.LocalNodeState}}')
+  if [ "$state" != active ]; then
+    log "docker swarm init"
+    docker swarm init --advertise-addr 127.0.0.1 >/dev/null
+    created swarm
+  fi
+  if ! docker network inspect proxy >/dev/null 2>&1; then
+    docker network create -d overlay --attachable proxy >/dev/null
+    created network:proxy
+  fi
+}
+
+# Test images from busybox-static: every applet symlinked, a tiny web root.
+# Tags 1.0, 1.1, 2.0 serve different versions; `unhealthy` lacks the file the
+# test recipes' healthcheck looks for.
+build_images() {
+  local tag
+  for tag in 1.0 1.1 2.0 unhealthy; do
+    if docker image inspect "$IMAGE:$tag" >/dev/null 2>&1; then continue; fi
+    scripts/build-image.sh "$IMAGE" "$tag" "$([ "$tag" = unhealthy ] && echo unhealthy || echo healthy)"
+    created "image:$IMAGE:$tag"
+  done
+}
+
+start_sshd() {
+  mkdir -p "$RIG/ssh"
+  local d="$RIG/ssh"
+  if [ -f "$d/sshd.pid" ] && kill -0 "$(cat "$d/sshd.pid")" 2>/dev/null; then return; fi
+  [ -f "$d/host_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$d/host_ed25519"
+  [ -f "$d/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$d/id_ed25519"
+  cp "$d/id_ed25519.pub" "$d/authorized_keys"
+  cat >"$d/sshd_config" <<EOF
+Port $SSH_PORT
+ListenAddress 127.0.0.1
+HostKey $d/host_ed25519
+PidFile $d/sshd.pid
+AuthorizedKeysFile $d/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+AllowStreamLocalForwarding yes
+MaxSessions 50
+EOF
+  # known_hosts pinned to the throwaway host key: strict checking stays on
+  echo "[127.0.0.1]:$SSH_PORT $(cut -d' ' -f1,2 "$d/host_ed25519.pub")" >"$d/known_hosts"
+  cat >"$RIG/ssh_config" <<EOF
+# Written by scripts/rig.sh for the tests (KITE_SSH_CONFIG points here).
+Host kite-test kite-test-2
+  HostName 127.0.0.1
+  Port $SSH_PORT
+  User root
+  IdentityFile $d/id_ed25519
+  IdentitiesOnly yes
+  UserKnownHostsFile $d/known_hosts
+  StrictHostKeyChecking yes
+Host kite-unreachable
+  HostName 127.0.0.1
+  Port $DEAD_PORT
+  User root
+  IdentityFile $d/id_ed25519
+  IdentitiesOnly yes
+  UserKnownHostsFile $d/known_hosts
+  StrictHostKeyChecking yes
+  ConnectTimeout 3
+EOF
+  as_root mkdir -p /run/sshd
+  as_root /usr/sbin/sshd -f "$d/sshd_config" -E "$d/sshd.log"
+  for _ in $(seq 1 50); do [ -s "$d/sshd.pid" ] && break; sleep 0.1; done
+  ssh -F "$RIG/ssh_config" -o BatchMode=yes kite-test true || { log "ssh to the rig's sshd failed"; cat "$d/sshd.log" >&2; exit 1; }
+  created sshd
+}
+
+up() {
+  mkdir -p "$RIG"
+  install_missing
+  start_dockerd
+  start_swarm
+  build_images
+  start_sshd
+  log "ready (ssh config: $RIG/ssh_config)"
+}
+
+down() {
+  [ -d "$RIG" ] || return 0
+  # stacks the tests left behind (all test stacks end in _kite_test)
+  if docker_up; then
+    for s in $(docker service ls --format '{{.Name}}' --filter label=com.docker.stack.namespace 2>/dev/null | grep -E '_kite_test_' || true); do
+      docker service rm "$s" >/dev/null 2>&1 || true
+    done
+  fi
+  if was_created sshd && [ -f "$RIG/ssh/sshd.pid" ]; then kill "$(cat "$RIG/ssh/sshd.pid")" 2>/dev/null || true; fi
+  if docker_up; then
+    grep '^image:' "$RIG/created" 2>/dev/null | sed 's/^image://' | while read -r img; do
+      docker image rm -f "$img" >/dev/null 2>&1 || true
+    done
+    if was_created network:proxy; then docker network rm proxy >/dev/null 2>&1 || true; fi
+    if was_created swarm; then docker swarm leave --force >/dev/null 2>&1 || true; fi
+  fi
+  if was_created dockerd && [ -f "$RIG/dockerd.pid" ]; then
+    as_root pkill -f '^dockerd' 2>/dev/null || true
+  fi
+  rm -rf "$RIG"
+  log "down"
+}
+
+case "${1:-}" in
+  up) up ;;
+  swarm) mkdir -p "$RIG"; install_missing; start_dockerd; start_swarm ;;
+  down) down ;;
+  *) echo "usage: $0 up|down|swarm" >&2; exit 2 ;;
+esac

@@ -1,0 +1,206 @@
+// The real DockerPort: the Engine API through dockerode's modem, over a local
+// unix socket or an SSH tunnel's socket, with the API version negotiated once.
+
+import { request } from 'node:http';
+import type DockerodeT from 'dockerode';
+import type { DockerPort, Filters, Info, Network, Service, SwarmObject, Task, Volume } from '../../ports/docker.js';
+import type { ConfigSpec, NetworkCreate, SecretSpec, ServiceSpec } from '../../core/convert/swarm-types.js';
+import { DockerApiError, SshError, type KiteError } from '../../core/errors.js';
+import { openTunnel, type Tunnel } from './ssh-tunnel.js';
+import { demuxLogs } from './demux.js';
+
+/** Newest Engine API version kite speaks; older daemons are met at theirs. */
+export const MAX_API_VERSION = '1.47';
+export const LOCAL_SERVER = 'default';
+
+export function negotiateVersion(serverMax: string | undefined, ours = MAX_API_VERSION): string {
+  if (!serverMax) return '1.41';
+  return compareApi(serverMax, ours) < 0 ? serverMax : ours;
+}
+
+function compareApi(a: string, b: string): number {
+  const [am, an] = a.split('.').map(Number);
+  const [bm, bn] = b.split('.').map(Number);
+  return am !== bm ? am - bm : an - bn;
+}
+
+function ping(socketPath: string): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, path: '/_ping', method: 'GET', timeout: 15_000 }, (res) => {
+      res.resume();
+      resolve(res.headers['api-version'] as string | undefined);
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out waiting for the Docker daemon')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export interface ConnectOptions {
+  sshConfig?: string;
+  /** the local daemon's socket, for the `default` server */
+  localSocket?: string;
+}
+
+/** Open a client for a server name: `default` is the local daemon, anything else goes over SSH. */
+export async function connectDocker(server: string, opts: ConnectOptions = {}): Promise<DockerPort> {
+  let tunnel: Tunnel | undefined;
+  let socketPath: string;
+  if (server === LOCAL_SERVER) {
+    socketPath = opts.localSocket ?? localDockerSocket();
+  } else {
+    tunnel = await openTunnel(server, { sshConfig: opts.sshConfig });
+    socketPath = tunnel.socketPath;
+  }
+  let serverVersion: string | undefined;
+  try {
+    serverVersion = await ping(socketPath);
+  } catch (e) {
+    tunnel?.close();
+    const msg = (e as Error).message;
+    if (tunnel) throw new SshError(server, `the Docker daemon did not answer over SSH: ${msg}`, 'is Docker running on the server?');
+    throw new DockerApiError(`cannot reach the local Docker daemon at ${socketPath}: ${msg}`);
+  }
+  const { default: Docker } = await import('dockerode');
+  const version = negotiateVersion(serverVersion);
+  const docker = new Docker({ socketPath, version: `v${version}` });
+  return new Engine(server, version, docker, tunnel);
+}
+
+export function localDockerSocket(): string {
+  const host = process.env.DOCKER_HOST;
+  if (host?.startsWith('unix://')) return host.slice('unix://'.length);
+  return '/var/run/docker.sock';
+}
+
+interface DialOptions {
+  path: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  query?: Record<string, unknown>;
+  body?: unknown;
+  statusCodes?: Record<number, boolean | string>;
+}
+
+class Engine implements DockerPort {
+  constructor(
+    readonly server: string,
+    readonly apiVersion: string,
+    private readonly docker: DockerodeT,
+    private readonly tunnel?: Tunnel,
+  ) {}
+
+  private dial<T>(o: DialOptions): Promise<T> {
+    const lost = this.tunnel?.lost();
+    if (lost) return Promise.reject(lost);
+    const statusCodes: Record<number, boolean | string> = { 200: true, 201: true, 204: true, 304: true, ...o.statusCodes };
+    return new Promise<T>((resolve, reject) => {
+      this.docker.modem.dial(
+        {
+          path: o.path + '?',
+          method: o.method,
+          options: o.body !== undefined || o.query ? { _query: o.query ?? {}, _body: o.body } : {},
+          statusCodes,
+        },
+        (err: unknown, data: unknown) => (err ? reject(this.translate(err)) : resolve(data as T)),
+      );
+    });
+  }
+
+  private translate(err: unknown): KiteError {
+    const lost = this.tunnel?.lost();
+    if (lost) return lost;
+    const e = err as { statusCode?: number; json?: { message?: string }; message?: string; code?: string };
+    if (e.code === 'ECONNREFUSED' || e.code === 'ENOENT' || e.code === 'ECONNRESET' || e.code === 'EPIPE') {
+      if (this.tunnel) return new SshError(this.server, `connection lost (${e.code})`, 'check the network and retry');
+      return new DockerApiError(`lost the connection to the local Docker daemon (${e.code})`);
+    }
+    const message = e.json?.message ?? e.message ?? String(err);
+    return new DockerApiError(message.replace(/^\(HTTP code \d+\) [a-z ]+ - /, '').trim(), e.statusCode);
+  }
+
+  info(): Promise<Info> {
+    return this.dial({ path: '/info', method: 'GET' });
+  }
+
+  listServices(filters?: Filters, status = false): Promise<Service[]> {
+    const query: Record<string, unknown> = {};
+    if (filters) query.filters = filters;
+    if (status) query.status = true;
+    return this.dial({ path: '/services', method: 'GET', query });
+  }
+  inspectService(id: string): Promise<Service> {
+    return this.dial({ path: `/services/${encodeURIComponent(id)}`, method: 'GET' });
+  }
+  createService(spec: ServiceSpec): Promise<{ ID: string }> {
+    return this.dial({ path: '/services/create', method: 'POST', body: spec });
+  }
+  updateService(id: string, version: number, spec: ServiceSpec): Promise<{ Warnings?: string[] | null }> {
+    return this.dial({ path: `/services/${encodeURIComponent(id)}/update`, method: 'POST', query: { version }, body: spec });
+  }
+  async removeService(id: string): Promise<void> {
+    await this.dial({ path: `/services/${encodeURIComponent(id)}`, method: 'DELETE' });
+  }
+  async serviceLogs(id: string, tail: number): Promise<string[]> {
+    const lost = this.tunnel?.lost();
+    if (lost) throw lost;
+    const raw = await new Promise<Buffer>((resolve, reject) => {
+      this.docker.modem.dial(
+        {
+          path: `/services/${encodeURIComponent(id)}/logs?`,
+          method: 'GET',
+          options: { stdout: true, stderr: true, tail: String(tail), timestamps: false },
+          isStream: false,
+          statusCodes: { 200: true, 404: 'no such service', 500: 'server error', 503: 'node is not part of a swarm' },
+        },
+        (err: unknown, data: unknown) => (err ? reject(this.translate(err)) : resolve(Buffer.isBuffer(data) ? data : Buffer.from(String(data ?? '')))),
+      );
+    });
+    return demuxLogs(raw).split('\n').filter((l) => l.length > 0);
+  }
+
+  listTasks(filters?: Filters): Promise<Task[]> {
+    return this.dial({ path: '/tasks', method: 'GET', query: filters ? { filters } : {} });
+  }
+
+  listNetworks(filters?: Filters): Promise<Network[]> {
+    return this.dial({ path: '/networks', method: 'GET', query: filters ? { filters } : {} });
+  }
+  createNetwork(spec: NetworkCreate): Promise<{ Id: string }> {
+    return this.dial({ path: '/networks/create', method: 'POST', body: spec });
+  }
+  async removeNetwork(id: string): Promise<void> {
+    await this.dial({ path: `/networks/${encodeURIComponent(id)}`, method: 'DELETE' });
+  }
+
+  listSecrets(filters?: Filters): Promise<SwarmObject<SecretSpec>[]> {
+    return this.dial({ path: '/secrets', method: 'GET', query: filters ? { filters } : {} });
+  }
+  createSecret(spec: SecretSpec): Promise<{ ID: string }> {
+    return this.dial({ path: '/secrets/create', method: 'POST', body: spec });
+  }
+  async removeSecret(id: string): Promise<void> {
+    await this.dial({ path: `/secrets/${encodeURIComponent(id)}`, method: 'DELETE' });
+  }
+
+  listConfigs(filters?: Filters): Promise<SwarmObject<ConfigSpec>[]> {
+    return this.dial({ path: '/configs', method: 'GET', query: filters ? { filters } : {} });
+  }
+  createConfig(spec: ConfigSpec): Promise<{ ID: string }> {
+    return this.dial({ path: '/configs/create', method: 'POST', body: spec });
+  }
+  async removeConfig(id: string): Promise<void> {
+    await this.dial({ path: `/configs/${encodeURIComponent(id)}`, method: 'DELETE' });
+  }
+
+  async listVolumes(filters?: Filters): Promise<Volume[]> {
+    const r = await this.dial<{ Volumes: Volume[] | null }>({ path: '/volumes', method: 'GET', query: filters ? { filters } : {} });
+    return r.Volumes ?? [];
+  }
+  async removeVolume(name: string): Promise<void> {
+    await this.dial({ path: `/volumes/${encodeURIComponent(name)}`, method: 'DELETE' });
+  }
+
+  async close(): Promise<void> {
+    this.tunnel?.close();
+  }
+}

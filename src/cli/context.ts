@@ -1,0 +1,47 @@
+// What every command gets: IO, the $ABRA_DIR store, and Docker clients that
+// are opened lazily, once per server per command, and closed at the end.
+
+import { AbraDir } from '../adapters/abra-dir.js';
+import type { DockerPort } from '../ports/docker.js';
+import { IO } from './io.js';
+
+export interface GlobalOptions {
+  debug?: boolean;
+  input?: boolean;
+  offline?: boolean;
+  machine?: boolean;
+  json?: boolean;
+}
+
+export class Context {
+  readonly io: IO;
+  readonly dir = new AbraDir();
+  private readonly clients = new Map<string, Promise<DockerPort>>();
+
+  constructor(readonly globals: GlobalOptions) {
+    const json = Boolean(globals.json || globals.machine);
+    const interactive = globals.input !== false && Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY);
+    this.io = new IO(json, Boolean(globals.debug), interactive);
+  }
+
+  docker = (server: string): Promise<DockerPort> => {
+    let c = this.clients.get(server);
+    if (!c) {
+      c = import('../adapters/docker/engine.js').then(({ connectDocker }) => connectDocker(server, { sshConfig: process.env.KITE_SSH_CONFIG || undefined }));
+      this.clients.set(server, c);
+      c.then((d) => this.io.debug(`connected to ${server} (Engine API ${d.apiVersion})`), () => this.clients.delete(server));
+    }
+    return c;
+  };
+
+  async close(): Promise<void> {
+    for (const c of this.clients.values()) {
+      try {
+        await (await c).close();
+      } catch {
+        /* already reported */
+      }
+    }
+    this.clients.clear();
+  }
+}

@@ -1,0 +1,18 @@
+import type { Context } from '../../cli/context.js';
+import { loadApp } from '../../operations/load-app.js';
+import { generateSecrets, type GeneratedSecret } from '../../operations/secret-generate.js';
+
+export async function run(ctx: Context, domain: string, name: string | undefined, version: string | undefined, opts: { all?: boolean }): Promise<void> {
+  const app = loadApp(ctx.dir, domain);
+  const docker = await ctx.docker(app.server);
+  const generated = await generateSecrets(app, docker, { all: opts.all, name, version });
+  printSecrets(ctx, generated);
+}
+
+/** This command exists to show the values: they go to stdout, once. */
+export function printSecrets(ctx: Context, secrets: GeneratedSecret[]): void {
+  if (ctx.io.json) return ctx.io.jsonData(secrets);
+  if (secrets.length === 0) return ctx.io.info('no secrets to generate (all exist already)');
+  ctx.io.info('these values are shown only once; store them somewhere safe');
+  ctx.io.table(['SECRET', 'VERSION', 'VALUE'], secrets.map((s) => [s.name, s.version, s.value]));
+}

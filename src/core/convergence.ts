@@ -1,0 +1,80 @@
+// Has a service converged? A pure reading of one observation (the service
+// and its up-to-date tasks), after docker/cli's service progress monitor:
+// the tasks of the current spec must be running (Swarm only marks a task
+// running once its healthcheck passes) and stay so for the update monitor
+// window; a paused or rolled-back update and rejected tasks are failures.
+
+import type { Service, Task } from '../ports/docker.js';
+import type { FailedTask } from './errors.js';
+
+export const DEFAULT_MONITOR_MS = 5_000;
+const FAILED_UPDATE_STATES = new Set(['paused', 'rollback_started', 'rollback_paused', 'rollback_completed']);
+
+export type Verdict =
+  | { state: 'pending'; running: number; desired: number; message: string }
+  | { state: 'converged'; running: number; desired: number; newTasks: boolean }
+  | { state: 'failed'; running: number; desired: number; reason: string; tasks: FailedTask[] };
+
+export interface Observation {
+  service: Service;
+  /** tasks of this service matching `_up-to-date=true` */
+  tasks: Task[];
+  /** UpdateStatus.StartedAt before kite's update call: an older status is not ours */
+  previousUpdateStartedAt?: string;
+  /** the service's UpdatedAt right after kite's call (server clock) */
+  deployedAt: string;
+}
+
+export function assess(o: Observation): Verdict {
+  const current = o.tasks.filter((t) => t.DesiredState === 'running' || t.DesiredState === 'ready' || t.Status.State === 'running');
+  const running = current.filter((t) => t.Status.State === 'running' && t.DesiredState === 'running');
+  const desired = desiredTasks(o.service, o.tasks);
+  const failedTasks = o.tasks.filter((t) => ['failed', 'rejected'].includes(t.Status.State)).map(toFailed);
+
+  const us = o.service.UpdateStatus;
+  if (us?.State && us.StartedAt !== o.previousUpdateStartedAt && FAILED_UPDATE_STATES.has(us.State)) {
+    return { state: 'failed', running: running.length, desired, reason: `update ${us.State.replace('_', ' ')}: ${us.Message ?? ''}`.trim(), tasks: failedTasks };
+  }
+  const rejected = o.tasks.filter((t) => t.Status.State === 'rejected');
+  if (rejected.length > 0) {
+    const err = rejected[0].Status.Err ?? rejected[0].Status.Message ?? 'rejected';
+    return { state: 'failed', running: running.length, desired, reason: `task rejected: ${err}`, tasks: failedTasks };
+  }
+  const updating = us?.State === 'updating' && us.StartedAt !== o.previousUpdateStartedAt;
+  if (running.length >= desired && !updating) {
+    const since = serverTimeNs(o.deployedAt);
+    const newTasks = running.some((t) => serverTimeNs(t.CreatedAt ?? '') >= since);
+    return { state: 'converged', running: running.length, desired, newTasks };
+  }
+  const starting = current.find((t) => t.Status.State !== 'running');
+  const message = starting ? `${starting.Status.State}${starting.Status.Err ? ': ' + starting.Status.Err : ''}` : updating ? 'updating' : 'waiting for tasks';
+  return { state: 'pending', running: running.length, desired, message };
+}
+
+function desiredTasks(service: Service, tasks: Task[]): number {
+  const mode = service.Spec.Mode ?? {};
+  if (mode.Replicated) return mode.Replicated.Replicas ?? 1;
+  // global: one task per eligible node; the orchestrator creates them, so
+  // count the tasks it wants running (at least one once scheduled)
+  return Math.max(1, new Set(tasks.filter((t) => t.DesiredState === 'running').map((t) => t.NodeID)).size);
+}
+
+function toFailed(t: Task): FailedTask {
+  return { id: t.ID, state: t.Status.State, error: t.Status.Err, message: t.Status.Message };
+}
+
+/** Update monitor window of a spec, in ms (docker's default 5 s). */
+export function monitorMs(service: Service): number {
+  const ns = service.Spec.UpdateConfig?.Monitor;
+  return ns && ns > 0 ? Math.round(ns / 1e6) : DEFAULT_MONITOR_MS;
+}
+
+/** RFC 3339 timestamps from the daemon (nanosecond precision, trailing zeros trimmed) as ns. */
+export function serverTimeNs(ts: string): bigint {
+  const m = /^(.*?)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(ts);
+  if (!m) return 0n;
+  const ms = Date.parse(m[1] + m[3]);
+  if (Number.isNaN(ms)) return 0n;
+  const frac = (m[2] ?? '').padEnd(9, '0').slice(0, 9);
+  return BigInt(ms) * 1_000_000n + BigInt(frac);
+}

@@ -1,0 +1,104 @@
+// Typed errors. Core and operations throw these; the CLI maps them to exit
+// codes and messages in one place (src/cli/exit-codes.ts). Each message says
+// what went wrong and, where possible, what to do next.
+
+export abstract class KiteError extends Error {
+  abstract readonly kind: string;
+  /** one line telling the operator what to do next */
+  hint?: string;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.hint = hint;
+  }
+}
+
+/** A recipe or app file is malformed: names the file, and the line or key. */
+export class RecipeError extends KiteError {
+  readonly kind = 'recipe';
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly location?: { line?: number; key?: string },
+    hint?: string,
+  ) {
+    super(formatLocated(message, file, location), hint);
+  }
+}
+
+/** Bad command-line usage or a missing flag. */
+export class UsageError extends KiteError {
+  readonly kind = 'usage';
+}
+
+/** Something the operator named does not exist (app, server, recipe, secret). */
+export class NotFoundError extends KiteError {
+  readonly kind = 'not-found';
+}
+
+/** A state refusal: already exists, already deployed, not deployed... */
+export class ConflictError extends KiteError {
+  readonly kind = 'conflict';
+}
+
+/** The server could not be reached, or SSH refused us. */
+export class SshError extends KiteError {
+  readonly kind = 'ssh';
+  constructor(
+    readonly server: string,
+    message: string,
+    hint?: string,
+  ) {
+    super(`server ${server}: ${message}`, hint);
+  }
+}
+
+/** The Docker Engine API answered with an error. */
+export class DockerApiError extends KiteError {
+  readonly kind = 'docker';
+  constructor(
+    message: string,
+    readonly statusCode?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface FailedTask {
+  id: string;
+  state: string;
+  error?: string;
+  message?: string;
+}
+
+/** A deploy did not converge. `rolledBack` tells whether the previous specs are running again. */
+export class DeployFailedError extends KiteError {
+  readonly kind = 'deploy-failed';
+  constructor(
+    readonly appStack: string,
+    readonly failures: { service: string; reason: string; tasks: FailedTask[]; logsTail: string[] }[],
+    readonly rolledBack: 'yes' | 'no-previous' | 'disabled' | 'failed',
+  ) {
+    super(
+      `deploy of ${appStack} failed: ` +
+        failures.map((f) => `${f.service}: ${f.reason}`).join('; '),
+    );
+  }
+}
+
+/** The operator answered no at a confirmation prompt. */
+export class CancelledError extends KiteError {
+  readonly kind = 'cancelled';
+}
+
+function formatLocated(
+  message: string,
+  file?: string,
+  location?: { line?: number; key?: string },
+): string {
+  if (!file) return location?.key ? `${location.key}: ${message}` : message;
+  let where = file;
+  if (location?.line !== undefined) where += `:${location.line}`;
+  if (location?.key) where += ` (${location.key})`;
+  return `${where}: ${message}`;
+}

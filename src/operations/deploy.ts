@@ -1,0 +1,298 @@
+// Deploy an app: check everything first (nothing is created when a check
+// fails), then apply networks, configs, secrets and services the way
+// `docker stack deploy` does, then watch convergence. When a running version
+// was replaced and the new one fails, put the previous specs back.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DockerPort, Service } from '../ports/docker.js';
+import type { ServiceSpec } from '../core/convert/swarm-types.js';
+import { convertStack, type StackSpec } from '../core/convert/stack.js';
+import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
+import { applyAbraConventions, declaredVersion, deployTimeoutSeconds } from '../core/abra-labels.js';
+import { ConflictError, DeployFailedError, DockerApiError, NotFoundError, RecipeError } from '../core/errors.js';
+import { secretEnvKey } from '../core/secrets.js';
+import type { LoadedApp } from './load-app.js';
+import type { DeployEvent } from './events.js';
+import { watchConvergence, type WatchFailure, type WatchTarget } from './watch.js';
+
+export interface DeployOptions {
+  force?: boolean;
+  noConvergeChecks?: boolean;
+  /** put the previous specs back when the new version fails (default true) */
+  rollback?: boolean;
+  /** overrides the timeout label / TIMEOUT (tests, operators in a hurry) */
+  timeoutSeconds?: number;
+  pollMs?: number;
+}
+
+export interface DeployResult {
+  stack: string;
+  version?: string;
+  converged: boolean;
+}
+
+interface Prepared {
+  spec: StackSpec;
+  existing: Map<string, Service>;
+  secretIds: Map<string, string>;
+  configIds: Map<string, string>;
+  configData: Map<string, string>;
+  secretData: Map<string, string>;
+  missingNetworks: StackSpec['networks'];
+  timeoutSeconds: number;
+  version?: string;
+}
+
+export async function* deploy(app: LoadedApp, docker: DockerPort, opts: DeployOptions = {}): AsyncGenerator<DeployEvent, DeployResult> {
+  const p = await prepare(app, docker, opts);
+  for (const w of p.spec.warnings) yield { type: 'warning', message: w };
+  yield { type: 'plan', stack: app.stack, server: app.server, version: p.version, services: p.spec.services.map((s) => s.name) };
+
+  // apply: networks, configs, secrets, then services
+  for (const n of p.missingNetworks) {
+    await docker.createNetwork(n.spec);
+    yield { type: 'created', object: 'network', name: n.name };
+  }
+  for (const c of p.spec.configs) {
+    if (p.configIds.has(c.name)) continue;
+    if (!c.spec) continue;
+    const { ID } = await docker.createConfig({ ...c.spec, Data: p.configData.get(c.name) });
+    p.configIds.set(c.name, ID);
+    yield { type: 'created', object: 'config', name: c.name };
+  }
+  for (const s of p.spec.secrets) {
+    if (p.secretIds.has(s.name)) continue;
+    if (!s.spec) continue;
+    const { ID } = await docker.createSecret({ ...s.spec, Data: p.secretData.get(s.name) });
+    p.secretIds.set(s.name, ID);
+    yield { type: 'created', object: 'secret', name: s.name };
+  }
+
+  const previous = new Map<string, Service>(); // services we replaced, as they were
+  const created: string[] = [];
+  const targets: WatchTarget[] = [];
+  for (const svc of p.spec.services) {
+    const spec = withObjectIds(svc.spec, p.secretIds, p.configIds);
+    const current = p.existing.get(svc.name);
+    if (current) {
+      await docker.updateService(current.ID, current.Version.Index, keepServerState(spec, current.Spec));
+      previous.set(svc.name, current);
+      yield { type: 'service', action: 'updated', service: svc.name };
+    } else {
+      await docker.createService(spec);
+      created.push(svc.name);
+      yield { type: 'service', action: 'created', service: svc.name };
+    }
+    const after = await docker.inspectService(svc.name);
+    targets.push({ name: svc.name, previousUpdateStartedAt: current?.UpdateStatus?.StartedAt, deployedAt: after.UpdatedAt ?? '' });
+  }
+
+  if (opts.noConvergeChecks) {
+    yield { type: 'done', stack: app.stack, version: p.version, converged: false };
+    return { stack: app.stack, version: p.version, converged: false };
+  }
+
+  const failures = yield* watchConvergence(docker, targets, { timeoutMs: p.timeoutSeconds * 1000, pollMs: opts.pollMs, namespace: app.stack });
+  if (failures.length === 0) {
+    yield { type: 'done', stack: app.stack, version: p.version, converged: true };
+    return { stack: app.stack, version: p.version, converged: true };
+  }
+
+  for (const f of failures) yield { type: 'failed', ...f };
+  let rolledBack: DeployFailedError['rolledBack'] = 'no-previous';
+  if (previous.size > 0) {
+    if (opts.rollback === false) {
+      rolledBack = 'disabled';
+    } else {
+      rolledBack = yield* rollBack(docker, previous, created, app.stack, p.timeoutSeconds, opts.pollMs);
+    }
+  }
+  throw new DeployFailedError(app.stack, failures, rolledBack);
+}
+
+/** Read and check everything; touch nothing on the server. */
+async function prepare(app: LoadedApp, docker: DockerPort, opts: DeployOptions): Promise<Prepared> {
+  const version = declaredVersion(app.compose, app.stack) ?? app.envVersion;
+  const cfg = applyAbraConventions(app.compose, { stack: app.stack, recipe: app.recipe, version, chaos: false }, app.appEnv);
+  const spec = convertStack(app.stack, cfg);
+
+  const info = await docker.info();
+  if (info.Swarm.LocalNodeState !== 'active' || !info.Swarm.ControlAvailable) {
+    throw new ConflictError(`server ${app.server} is not a Docker Swarm manager`, 'run `docker swarm init` on the server');
+  }
+
+  const existingList = await docker.listServices({ label: [`${NAMESPACE_LABEL}=${app.stack}`] });
+  const existing = new Map(existingList.map((s) => [s.Spec.Name, s]));
+  if (existing.size > 0 && !opts.force) {
+    throw new ConflictError(`${app.domain} is already deployed`, 'use --force to redeploy it as it is, or `kite app upgrade` for a newer version');
+  }
+
+  // networks: external ones must exist with swarm scope; others are created if missing
+  const networks = await docker.listNetworks();
+  const missingNetworks: StackSpec['networks'] = [];
+  for (const n of spec.networks) {
+    const found = networks.find((x) => x.Name === n.name);
+    if (n.external) {
+      if (!found) throw new NotFoundError(`network "${n.name}" not found on ${app.server}; it is external in the recipe`, `create it with \`docker network create -d overlay ${n.name}\``);
+      if (found.Scope !== 'swarm') throw new ConflictError(`network "${n.name}" is declared as external, but it is not in the right scope: "${found.Scope}" instead of "swarm"`);
+    } else if (!found) {
+      missingNetworks.push(n);
+    }
+  }
+
+  // secrets: external ones must have been generated or inserted already
+  const secrets = await docker.listSecrets();
+  const secretIds = new Map<string, string>();
+  const secretData = new Map<string, string>();
+  for (const s of spec.secrets) {
+    const found = secrets.find((x) => x.Spec.Name === s.name);
+    if (found) {
+      secretIds.set(s.name, found.ID);
+      continue;
+    }
+    if (s.external) {
+      const noGenerate = app.modifiers[secretEnvKey(s.key)]?.generate === 'false';
+      throw new NotFoundError(
+        noGenerate ? `secret not inserted (#generate=false): ${s.name}` : `secret not generated: ${s.name}`,
+        noGenerate ? `insert it with \`kite app secret insert ${app.domain} ${s.key} <version> <value>\`` : `generate it with \`kite app secret generate ${app.domain} --all\``,
+      );
+    }
+    secretData.set(s.name, readObjectData(app, s, `secrets.${s.key}`));
+  }
+
+  // configs are immutable: an existing one must hold the same content
+  const configs = await docker.listConfigs();
+  const configIds = new Map<string, string>();
+  const configData = new Map<string, string>();
+  for (const c of spec.configs) {
+    const found = configs.find((x) => x.Spec.Name === c.name);
+    if (c.external) {
+      if (!found) throw new NotFoundError(`config "${c.name}" not found on ${app.server}; it is external in the recipe`);
+      configIds.set(c.name, found.ID);
+      continue;
+    }
+    const data = readObjectData(app, c, `configs.${c.key}`);
+    if (found) {
+      if (found.Spec.Data !== undefined && found.Spec.Data !== data) {
+        throw new RecipeError(
+          `config ${c.name} already exists on the server with different content`,
+          c.file,
+          { key: `configs.${c.key}` },
+          'Docker configs are immutable: bump the version variable in the config name (usually in abra.sh)',
+        );
+      }
+      configIds.set(c.name, found.ID);
+    } else {
+      configData.set(c.name, data);
+    }
+  }
+
+  return {
+    spec,
+    existing,
+    secretIds,
+    configIds,
+    configData,
+    secretData,
+    missingNetworks,
+    timeoutSeconds: opts.timeoutSeconds ?? deployTimeoutSeconds(cfg, app.stack, app.env),
+    version,
+  };
+}
+
+function readObjectData(app: LoadedApp, o: { file?: string; content?: string; environment?: string }, key: string): string {
+  const { file, content } = o;
+  if (content !== undefined) return Buffer.from(content).toString('base64');
+  if (o.environment !== undefined) return Buffer.from(app.env[o.environment] ?? '').toString('base64');
+  if (!file) throw new RecipeError('needs a `file:` (or `external: true`)', app.composeFiles.join(':'), { key });
+  try {
+    return readFileSync(join(app.recipeDir, file)).toString('base64');
+  } catch {
+    throw new RecipeError(`file ${file} not found in the recipe`, join(app.recipeDir, file), { key });
+  }
+}
+
+function withObjectIds(spec: ServiceSpec, secretIds: Map<string, string>, configIds: Map<string, string>): ServiceSpec {
+  const cs = spec.TaskTemplate.ContainerSpec;
+  return {
+    ...spec,
+    TaskTemplate: {
+      ...spec.TaskTemplate,
+      ContainerSpec: {
+        ...cs,
+        Secrets: cs.Secrets?.map((s) => ({ ...s, SecretID: secretIds.get(s.SecretName) ?? s.SecretID })),
+        Configs: cs.Configs?.map((c) => ({ ...c, ConfigID: configIds.get(c.ConfigName) ?? c.ConfigID })),
+      },
+    },
+  };
+}
+
+/**
+ * Like docker stack deploy: keep the server's ForceUpdate counter, and keep a
+ * digest-pinned image when the tag did not change (avoids spurious restarts).
+ */
+function keepServerState(spec: ServiceSpec, current: ServiceSpec): ServiceSpec {
+  const curImage = current.TaskTemplate.ContainerSpec?.Image ?? '';
+  const newImage = spec.TaskTemplate.ContainerSpec?.Image ?? '';
+  const image = curImage.startsWith(newImage + '@sha256:') ? curImage : newImage;
+  return {
+    ...spec,
+    TaskTemplate: {
+      ...spec.TaskTemplate,
+      ForceUpdate: current.TaskTemplate.ForceUpdate ?? 0,
+      ContainerSpec: { ...spec.TaskTemplate.ContainerSpec, Image: image },
+    },
+  };
+}
+
+/** Put the previous specs back, remove services this deploy created, and wait. */
+async function* rollBack(
+  docker: DockerPort,
+  previous: Map<string, Service>,
+  created: string[],
+  stack: string,
+  timeoutSeconds: number,
+  pollMs?: number,
+): AsyncGenerator<DeployEvent, DeployFailedError['rolledBack']> {
+  const names = [...previous.keys()];
+  yield { type: 'rollback', phase: 'started', services: names };
+  const targets: WatchTarget[] = [];
+  try {
+    for (const [name, before] of previous) {
+      const r = await updateWithRetry(docker, name, before.Spec);
+      targets.push({ name, previousUpdateStartedAt: r.before.UpdateStatus?.StartedAt, deployedAt: r.after.UpdatedAt ?? '' });
+    }
+    for (const name of created) {
+      await docker.removeService(name);
+      yield { type: 'service', action: 'removed', service: name };
+    }
+  } catch (e) {
+    yield { type: 'rollback', phase: 'failed', services: names, message: (e as Error).message };
+    return 'failed';
+  }
+  const failures: WatchFailure[] = yield* watchConvergence(docker, targets, { timeoutMs: timeoutSeconds * 1000, pollMs, namespace: stack });
+  if (failures.length > 0) {
+    yield { type: 'rollback', phase: 'failed', services: names, message: failures.map((f) => `${f.service}: ${f.reason}`).join('; ') };
+    return 'failed';
+  }
+  yield { type: 'rollback', phase: 'done', services: names };
+  return 'yes';
+}
+
+/** Swarm may still be moving the service (its own rollback): retry on "out of sequence". */
+async function updateWithRetry(docker: DockerPort, name: string, spec: ServiceSpec): Promise<{ before: Service; after: Service }> {
+  for (let attempt = 0; ; attempt++) {
+    const cur = await docker.inspectService(name);
+    try {
+      await docker.updateService(cur.ID, cur.Version.Index, { ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: cur.Spec.TaskTemplate.ForceUpdate ?? 0 } });
+      return { before: cur, after: await docker.inspectService(name) };
+    } catch (e) {
+      if (attempt < 5 && e instanceof DockerApiError && /out of sequence/.test(e.message)) {
+        await new Promise((r) => setTimeout(r, 300));
+        continue;
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,17 @@
+// Events that long operations emit. The CLI renders them as progress lines on
+// stderr or JSON lines on stdout; a web UI can relay the same stream.
+
+import type { FailedTask } from '../core/errors.js';
+
+export type DeployEvent =
+  | { type: 'warning'; message: string }
+  | { type: 'plan'; stack: string; server: string; version?: string; services: string[] }
+  | { type: 'created'; object: 'network' | 'secret' | 'config'; name: string }
+  | { type: 'service'; action: 'created' | 'updated' | 'removed'; service: string }
+  | { type: 'progress'; service: string; running: number; desired: number; message: string }
+  | { type: 'verifying'; service: string; seconds: number }
+  | { type: 'converged'; service: string }
+  | { type: 'failed'; service: string; reason: string; tasks: FailedTask[]; logsTail: string[] }
+  | { type: 'rollback'; phase: 'started' | 'done' | 'failed'; services: string[]; message?: string }
+  | { type: 'removed'; object: 'service' | 'network'; name: string }
+  | { type: 'done'; stack: string; version?: string; converged: boolean };

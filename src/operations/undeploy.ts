@@ -1,0 +1,56 @@
+// Undeploy an app like `docker stack rm`: remove the stack's services, wait
+// until their tasks are gone, then remove the stack's networks and wait for
+// them too. Volumes, secrets and configs stay (`app remove` deletes those).
+
+import type { DockerPort } from '../ports/docker.js';
+import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
+import { ConflictError, DockerApiError } from '../core/errors.js';
+import type { DeployEvent } from './events.js';
+
+export interface UndeployOptions {
+  timeoutSeconds?: number;
+  pollMs?: number;
+}
+
+export async function* undeploy(stack: string, domain: string, docker: DockerPort, opts: UndeployOptions = {}): AsyncGenerator<DeployEvent, void> {
+  const filter = { label: [`${NAMESPACE_LABEL}=${stack}`] };
+  const services = await docker.listServices(filter);
+  if (services.length === 0) throw new ConflictError(`${domain} is not deployed`, `deploy it with \`kite app deploy ${domain}\``);
+  const deadline = Date.now() + (opts.timeoutSeconds ?? 120) * 1000;
+  const pause = () => new Promise((r) => setTimeout(r, opts.pollMs ?? 300));
+
+  for (const s of services) {
+    await docker.removeService(s.ID);
+    yield { type: 'removed', object: 'service', name: s.Spec.Name };
+  }
+  // tasks of removed services linger while their containers stop
+  const ids = new Set(services.map((s) => s.ID));
+  for (;;) {
+    const left = (await docker.listTasks()).filter((t) => ids.has(t.ServiceID) && t.Status.State !== 'shutdown' && t.Status.State !== 'complete');
+    if (left.length === 0 && (await docker.listServices(filter)).length === 0) break;
+    if (Date.now() > deadline) throw new DockerApiError(`timed out waiting for the services of ${stack} to stop`);
+    await pause();
+  }
+
+  for (const n of await docker.listNetworks(filter)) {
+    for (;;) {
+      try {
+        await docker.removeNetwork(n.Id);
+        yield { type: 'removed', object: 'network', name: n.Name };
+        break;
+      } catch (e) {
+        // containers detach from the network a moment after they stop
+        if (e instanceof DockerApiError && /active endpoints/.test(e.message) && Date.now() < deadline) {
+          await pause();
+          continue;
+        }
+        if (e instanceof DockerApiError && e.statusCode === 404) break;
+        throw e;
+      }
+    }
+  }
+  while ((await docker.listNetworks(filter)).length > 0) {
+    if (Date.now() > deadline) throw new DockerApiError(`timed out waiting for the networks of ${stack} to go`);
+    await pause();
+  }
+}

@@ -1,0 +1,101 @@
+// The Docker Engine API as kite's operations see it: a small interface with
+// one real adapter (src/adapters/docker/engine.ts) and fakes in unit tests.
+// Shapes are the Engine API's own JSON (PascalCase), trimmed to what we read.
+
+import type { ServiceSpec, NetworkCreate, SecretSpec, ConfigSpec } from '../core/convert/swarm-types.js';
+
+export type Filters = Record<string, string[]>;
+
+export interface ObjectVersion {
+  Index: number;
+}
+
+export interface Service {
+  ID: string;
+  Version: ObjectVersion;
+  CreatedAt?: string;
+  UpdatedAt?: string;
+  Spec: ServiceSpec;
+  PreviousSpec?: ServiceSpec;
+  UpdateStatus?: { State?: string; Message?: string; StartedAt?: string; CompletedAt?: string } | null;
+  ServiceStatus?: { RunningTasks: number; DesiredTasks: number; CompletedTasks?: number };
+}
+
+export interface Task {
+  ID: string;
+  ServiceID: string;
+  NodeID?: string;
+  Slot?: number;
+  DesiredState: string;
+  CreatedAt?: string;
+  UpdatedAt?: string;
+  Spec?: { ContainerSpec?: { Image?: string } };
+  Status: {
+    Timestamp?: string;
+    State: string;
+    Message?: string;
+    Err?: string;
+    ContainerStatus?: { ContainerID?: string; ExitCode?: number };
+  };
+}
+
+export interface Network {
+  Id: string;
+  Name: string;
+  Scope: string;
+  Driver: string;
+  Labels?: Record<string, string> | null;
+}
+
+export interface SwarmObject<S> {
+  ID: string;
+  Version: ObjectVersion;
+  Spec: S;
+}
+
+export interface Volume {
+  Name: string;
+  Driver: string;
+  Labels?: Record<string, string> | null;
+  CreatedAt?: string;
+}
+
+export interface Info {
+  ServerVersion: string;
+  Name: string;
+  Swarm: { LocalNodeState: string; ControlAvailable: boolean; NodeID?: string };
+}
+
+export interface DockerPort {
+  /** the server name this client talks to, for messages */
+  readonly server: string;
+  readonly apiVersion: string;
+  info(): Promise<Info>;
+
+  listServices(filters?: Filters, status?: boolean): Promise<Service[]>;
+  inspectService(idOrName: string): Promise<Service>;
+  createService(spec: ServiceSpec): Promise<{ ID: string }>;
+  updateService(id: string, version: number, spec: ServiceSpec): Promise<{ Warnings?: string[] | null }>;
+  removeService(id: string): Promise<void>;
+  serviceLogs(id: string, tail: number): Promise<string[]>;
+
+  listTasks(filters?: Filters): Promise<Task[]>;
+
+  listNetworks(filters?: Filters): Promise<Network[]>;
+  createNetwork(spec: NetworkCreate): Promise<{ Id: string }>;
+  removeNetwork(id: string): Promise<void>;
+
+  listSecrets(filters?: Filters): Promise<SwarmObject<SecretSpec>[]>;
+  createSecret(spec: SecretSpec): Promise<{ ID: string }>;
+  removeSecret(id: string): Promise<void>;
+
+  listConfigs(filters?: Filters): Promise<SwarmObject<ConfigSpec>[]>;
+  createConfig(spec: ConfigSpec): Promise<{ ID: string }>;
+  removeConfig(id: string): Promise<void>;
+
+  listVolumes(filters?: Filters): Promise<Volume[]>;
+  removeVolume(name: string): Promise<void>;
+
+  /** release the connection (ssh tunnel, sockets) */
+  close(): Promise<void>;
+}
