@@ -104,6 +104,16 @@ Host kite-test kite-test-2
   IdentitiesOnly yes
   UserKnownHostsFile $d/known_hosts
   StrictHostKeyChecking yes
+# reached through kite-test as a jump host: ProxyJump must work
+Host kite-jump
+  HostName 127.0.0.1
+  Port $SSH_PORT
+  User root
+  ProxyJump kite-test
+  IdentityFile $d/id_ed25519
+  IdentitiesOnly yes
+  UserKnownHostsFile $d/known_hosts
+  StrictHostKeyChecking yes
 Host kite-unreachable
   HostName 127.0.0.1
   Port $DEAD_PORT

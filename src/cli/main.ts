@@ -35,6 +35,10 @@ function report(ctx: Context, e: unknown): void {
   if (ctx.io.debugEnabled && e instanceof Error && e.stack) ctx.io.debug(e.stack);
 }
 
+function example(...lines: string[]): string {
+  return `\n${lines.length > 1 ? 'Examples' : 'Example'}:\n${lines.map((l) => `  ${l.trim()}`).join('\n')}\n`;
+}
+
 export function buildProgram(): Command {
   const program = new Command('kite')
     .description('Co-op Cloud apps and recipes on Docker Swarm, compatible with abra')
@@ -53,7 +57,7 @@ export function buildProgram(): Command {
     .argument('[server]', 'SSH host or ~/.ssh/config alias')
     .option('-l, --local', 'use the local Docker daemon (server name "default")')
     .description('add a server after checking it is a reachable swarm manager')
-    .addHelpText('after', '\nExamples:\n  kite server add example.com\n  kite server add --local')
+    .addHelpText('after', example('kite server add example.com', 'kite server add --local'))
     .action(action(() => import('../commands/server/add.js')));
 
   const app = program.command('app').alias('a').description('manage apps');
@@ -65,7 +69,7 @@ export function buildProgram(): Command {
     .requiredOption('-D, --domain <domain>', 'the app domain')
     .option('-S, --secrets', 'generate the secrets now')
     .description('create a new app from a recipe')
-    .addHelpText('after', '\nExample:\n  kite app new nextcloud -s example.com -D cloud.example.com --secrets')
+    .addHelpText('after', example('kite app new nextcloud -s example.com -D cloud.example.com --secrets'))
     .action(action(() => import('../commands/app/new.js')));
   app
     .command('deploy')
@@ -76,20 +80,20 @@ export function buildProgram(): Command {
     .option('--no-rollback', 'on failure, leave the failed version in place for debugging')
     .addOption(new Option('--timeout <seconds>', 'convergence timeout (default: recipe label, TIMEOUT, 50)').argParser(Number))
     .description('deploy an app and wait until it runs')
-    .addHelpText('after', '\nExample:\n  kite app deploy cloud.example.com')
+    .addHelpText('after', example('kite app deploy cloud.example.com'))
     .action(action(() => import('../commands/app/deploy.js')));
   app
     .command('undeploy')
     .alias('un')
     .argument('<domain>', 'app domain')
     .description('remove the running stack (volumes and secrets are kept)')
-    .addHelpText('after', '\nExample:\n  kite app undeploy cloud.example.com')
+    .addHelpText('after', example('kite app undeploy cloud.example.com'))
     .action(action(() => import('../commands/app/undeploy.js')));
   app
     .command('ps')
     .argument('<domain>', 'app domain')
     .description("show the app's services and tasks")
-    .addHelpText('after', '\nExample:\n  kite app ps cloud.example.com')
+    .addHelpText('after', example('kite app ps cloud.example.com'))
     .action(action(() => import('../commands/app/ps.js')));
 
   const secret = app.command('secret').alias('s').description('manage app secrets');
@@ -101,7 +105,7 @@ export function buildProgram(): Command {
     .argument('[version]', 'secret version')
     .option('-a, --all', 'generate every secret the recipe defines')
     .description('generate secrets and store them on the server (values are shown once)')
-    .addHelpText('after', '\nExamples:\n  kite app secret generate cloud.example.com --all\n  kite app secret generate cloud.example.com db_password v2')
+    .addHelpText('after', example('kite app secret generate cloud.example.com --all', 'kite app secret generate cloud.example.com db_password v2'))
     .action(action(() => import('../commands/app/secret-generate.js')));
 
   return program;

@@ -1,0 +1,59 @@
+// The SSH transport against the rig's real sshd and daemon: one connection
+// per server, reused; ProxyJump honoured; a dropped connection is a clear
+// error, not a hang.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { connectDocker } from '../../src/adapters/docker/engine.js';
+import { SshError } from '../../src/core/errors.js';
+import { SSH_CONFIG, Sandbox, SERVER } from './harness.js';
+
+/** pids of kite's ssh tunnel processes (their socket lives in a kite-ssh-* dir) */
+function tunnels(): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', 'kite-ssh-.*/docker.sock:/var/run/docker.sock'], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+test('every call of a command goes over one SSH connection', async () => {
+  const before = tunnels();
+  const docker = await connectDocker(SERVER, { sshConfig: SSH_CONFIG });
+  try {
+    const opened = tunnels().filter((p) => !before.includes(p));
+    assert.equal(opened.length, 1);
+    await Promise.all(Array.from({ length: 20 }, () => docker.listServices()));
+    for (let i = 0; i < 10; i++) await docker.info();
+    assert.deepEqual(tunnels().filter((p) => !before.includes(p)), opened);
+    assert.match(docker.apiVersion, /^1\.\d+$/);
+  } finally {
+    await docker.close();
+  }
+  assert.deepEqual(tunnels().filter((p) => !before.includes(p)), [], 'the tunnel is closed with the command');
+});
+
+test('a dropped connection fails the next call with an SshError', async () => {
+  const before = tunnels();
+  const docker = await connectDocker(SERVER, { sshConfig: SSH_CONFIG });
+  try {
+    await docker.info();
+    const [pid] = tunnels().filter((p) => !before.includes(p));
+    process.kill(pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 200));
+    await assert.rejects(docker.listServices(), (e: unknown) => e instanceof SshError && /connection lost/.test(e.message));
+  } finally {
+    await docker.close();
+  }
+});
+
+test('ProxyJump from the ssh config is honoured', async () => {
+  const sb = new Sandbox();
+  const r = await sb.kite(['server', 'add', 'kite-jump']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /server kite-jump added/);
+});
