@@ -1,0 +1,158 @@
+// npm run bench: kite against the raw docker operation, in the same run.
+//   1. deploy of the 3-service test recipe (first deploy, until converged)
+//      vs `docker stack deploy --detach=false` of the same compose
+//   2. 50 Engine API calls over SSH vs over the local socket
+//   3. `kite --version` vs `node -e 0`
+// Prints a table of medians and ratios; JSON with --json.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { connectDocker } from '../src/adapters/docker/engine.js';
+import { parseEnvFile } from '../src/core/env-file.js';
+import { readAbraShExports } from '../src/core/abra-sh.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SSH_CONFIG = process.env.KITE_SSH_CONFIG ?? join(ROOT, '.rig/ssh_config');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+interface Row {
+  name: string;
+  kiteMs: number;
+  baselineMs: number;
+  ratio: number;
+  target: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function time(fn: () => void): number {
+  const t = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
+  const t = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+function sh(cmd: string, args: string[], env: Record<string, string> = {}): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function purge(stack: string): void {
+  const ids = (kind: string, filter: string) => sh('docker', [kind, 'ls', '-q', '--filter', filter]).split('\n').filter(Boolean);
+  const services = ids('service', `label=com.docker.stack.namespace=${stack}`);
+  if (services.length) sh('docker', ['service', 'rm', ...services]);
+  for (let i = 0; i < 100; i++) {
+    const nets = ids('network', `label=com.docker.stack.namespace=${stack}`);
+    const tasks = sh('docker', ['ps', '-q', '--filter', `label=com.docker.stack.namespace=${stack}`]).split('\n').filter(Boolean);
+    if (nets.length === 0 && tasks.length === 0) return;
+    try {
+      if (nets.length && tasks.length === 0) sh('docker', ['network', 'rm', ...nets]);
+    } catch {
+      /* endpoints still attached */
+    }
+    spawnSync('sleep', ['0.3']);
+  }
+}
+
+async function benchDeploy(): Promise<Row> {
+  const abraDir = mkdtempSync(join(tmpdir(), 'kite-bench-'));
+  mkdirSync(join(abraDir, 'servers', 'kite-test'), { recursive: true });
+  cpSync(join(ROOT, 'test/fixtures/recipes/kite-test-app'), join(abraDir, 'recipes', 'kite-test-app'), { recursive: true });
+  const recipe = join(abraDir, 'recipes', 'kite-test-app');
+  const kiteEnv = { ABRA_DIR: abraDir, KITE_SSH_CONFIG: SSH_CONFIG, NO_COLOR: '1' };
+  const kite = (...args: string[]) => sh(process.execPath, [join(ROOT, 'bin/kite.js'), ...args], kiteEnv);
+
+  const kiteDomain = 'bench.kite.test';
+  const kiteStack = 'bench_kite_test';
+  const dockerStack = 'benchd_kite_test';
+  purge(kiteStack);
+  purge(dockerStack);
+  kite('app', 'new', 'kite-test-app', '-s', 'kite-test', '-D', kiteDomain, '--secrets');
+
+  // the same compose for docker: the app env + abra.sh exports + STACK_NAME
+  // as process environment, which `docker stack deploy` interpolates with
+  const envText = readFileSync(join(abraDir, 'servers/kite-test', `${kiteDomain}.env`), 'utf8');
+  const env = {
+    ...parseEnvFile(envText, 'bench').env,
+    ...readAbraShExports(readFileSync(join(recipe, 'abra.sh'), 'utf8')),
+    STACK_NAME: dockerStack,
+    DOMAIN: 'benchd.kite.test',
+    APP_PORT: '18090',
+  };
+  try {
+    execFileSync('docker', ['secret', 'create', `${dockerStack}_db_password_v1`, '-'], { input: 'bench-password', stdio: ['pipe', 'ignore', 'ignore'] });
+  } catch {
+    /* exists from an earlier run */
+  }
+
+  const kiteTimes: number[] = [];
+  const dockerTimes: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    kiteTimes.push(time(() => kite('app', 'deploy', kiteDomain)));
+    purge(kiteStack);
+    dockerTimes.push(
+      time(() => sh('docker', ['stack', 'deploy', '--detach=false', '-c', join(recipe, 'compose.yml'), dockerStack], { ...env })),
+    );
+    purge(dockerStack);
+  }
+  for (const n of [`${dockerStack}_db_password_v1`, `${kiteStack}_db_password_v1`]) spawnSync('docker', ['secret', 'rm', n]);
+  for (const s of [kiteStack, dockerStack]) {
+    const names = sh('docker', ['config', 'ls', '--format', '{{.Name}}']).split('\n').filter((n) => n.startsWith(`${s}_`));
+    if (names.length) spawnSync('docker', ['config', 'rm', ...names]);
+    spawnSync('docker', ['volume', 'rm', `${s}_db-data`]);
+  }
+  const k = median(kiteTimes);
+  const d = median(dockerTimes);
+  return { name: `deploy 3-service recipe until converged (${ROUNDS} rounds; kite over SSH)`, kiteMs: k, baselineMs: d, ratio: k / d, target: 1.2 };
+}
+
+async function benchCalls(): Promise<Row> {
+  const ssh = await connectDocker('kite-test', { sshConfig: SSH_CONFIG });
+  const local = await connectDocker('default');
+  const sshTimes: number[] = [];
+  const localTimes: number[] = [];
+  try {
+    await ssh.listServices();
+    await local.listServices();
+    for (let i = 0; i < 5; i++) {
+      sshTimes.push(await timeAsync(async () => { for (let j = 0; j < 50; j++) await ssh.listServices(); }));
+      localTimes.push(await timeAsync(async () => { for (let j = 0; j < 50; j++) await local.listServices(); }));
+    }
+  } finally {
+    await ssh.close();
+    await local.close();
+  }
+  const s = median(sshTimes);
+  const l = median(localTimes);
+  return { name: '50 API calls (GET /services), SSH tunnel vs local socket', kiteMs: s, baselineMs: l, ratio: s / l, target: 1.5 };
+}
+
+function benchStartup(): Row {
+  const kiteTimes: number[] = [];
+  const nodeTimes: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    kiteTimes.push(time(() => sh(process.execPath, [join(ROOT, 'bin/kite.js'), '--version'])));
+    nodeTimes.push(time(() => sh(process.execPath, ['-e', '0'])));
+  }
+  const k = median(kiteTimes);
+  const n = median(nodeTimes);
+  return { name: '`kite --version` vs `node -e 0` (30 runs)', kiteMs: k, baselineMs: n, ratio: k / n, target: 1.5 };
+}
+
+const rows: Row[] = [benchStartup(), await benchCalls(), await benchDeploy()];
+if (process.argv.includes('--json')) {
+  console.log(JSON.stringify(rows, null, 2));
+} else {
+  console.log('| benchmark | kite (median ms) | baseline (median ms) | ratio | target |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const r of rows) console.log(`| ${r.name} | ${r.kiteMs.toFixed(1)} | ${r.baselineMs.toFixed(1)} | ${r.ratio.toFixed(2)}× | ≤ ${r.target}× |`);
+}
