@@ -166,7 +166,8 @@ down() {
 
 case "${1:-}" in
   up) up ;;
-  swarm) mkdir -p "$RIG"; install_missing; start_dockerd; start_swarm ;;
+  # the demo's daemon and swarm are not the test rig's to tear down
+  swarm) RIG="$PWD/.demo/rig"; mkdir -p "$RIG"; install_missing; start_dockerd; start_swarm ;;
   down) down ;;
   *) echo "usage: $0 up|down|swarm" >&2; exit 2 ;;
 esac
