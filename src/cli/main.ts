@@ -7,6 +7,11 @@ import { VERSION } from './version.js';
 import { registerServerCommands } from './tree/server.js';
 import { registerAppCommands } from './tree/app.js';
 import { registerAppSecretCommands } from './tree/app-secret.js';
+import { registerAppReadCommands } from './tree/app-read.js';
+import { registerAppExecCommands } from './tree/app-exec.js';
+import { registerAppVersionCommands } from './tree/app-versions.js';
+import { registerRecipeCommands } from './tree/recipe.js';
+import { registerCatalogueCommands } from './tree/catalogue.js';
 
 export function buildProgram(): Command {
   const program = new Command('kite')
@@ -23,6 +28,11 @@ export function buildProgram(): Command {
   const app = program.command('app').alias('a').description('manage apps');
   registerAppCommands(app);
   registerAppSecretCommands(app);
+  registerAppReadCommands(app);
+  registerAppExecCommands(app);
+  registerAppVersionCommands(app);
+  registerRecipeCommands(program.command('recipe').alias('r').description('maintain recipes'));
+  registerCatalogueCommands(program.command('catalogue').alias('c').description('the recipe catalogue'));
 
   return program;
 }
