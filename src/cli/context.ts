@@ -3,7 +3,9 @@
 
 import { AbraDir } from '../adapters/abra-dir.js';
 import type { DockerPort } from '../ports/docker.js';
+import type { Prompter } from '../ports/prompter.js';
 import { IO } from './io.js';
+import { terminalPrompter } from './prompt.js';
 
 export interface GlobalOptions {
   debug?: boolean;
@@ -16,6 +18,8 @@ export interface GlobalOptions {
 export class Context {
   readonly io: IO;
   readonly dir = new AbraDir();
+  /** terminal prompts (loaded on first use); ask through src/cli/prompt.ts, which applies the prompt rule */
+  prompter: Prompter = terminalPrompter(() => this.io.interactive);
   private readonly clients = new Map<string, Promise<DockerPort>>();
 
   constructor(readonly globals: GlobalOptions) {

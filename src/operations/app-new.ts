@@ -5,7 +5,8 @@
 import { rmSync, existsSync } from 'node:fs';
 import type { AbraDir } from '../adapters/abra-dir.js';
 import type { DockerPort } from '../ports/docker.js';
-import { ConflictError, NotFoundError, RecipeError } from '../core/errors.js';
+import { ConflictError, NotFoundError, RecipeError, UsageError } from '../core/errors.js';
+import { domainProblem } from '../core/domain.js';
 import { setEnvValue } from '../core/env-edit.js';
 import { parseEnvFile } from '../core/env-file.js';
 import { loadAppRef } from './load-app.js';
@@ -34,9 +35,8 @@ export function envFromSample(sample: string, recipe: string, domain: string): s
 }
 
 export async function newApp(dir: AbraDir, input: AppNewInput, connect: (server: string) => Promise<DockerPort>): Promise<AppCreated> {
-  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(input.domain)) {
-    throw new RecipeError(`"${input.domain}" is not a valid domain name`);
-  }
+  const badDomain = domainProblem(input.domain);
+  if (badDomain) throw new UsageError(badDomain, 'pass a domain such as cloud.example.com');
   const taken = dir.listApps().find((a) => a.domain === input.domain);
   if (taken) throw new ConflictError(`app ${input.domain} already exists on server ${taken.server}`, `edit it with \`kite app config ${input.domain}\``);
   if (!dir.hasServer(input.server)) throw new NotFoundError(`unknown server ${input.server}`, `add it first with \`kite server add ${input.server}\``);

@@ -6,11 +6,11 @@ export function registerAppCommands(app: Command): void {
     .command('new')
     .alias('n')
     .argument('<recipe>', 'recipe name (a directory in $ABRA_DIR/recipes)')
-    .requiredOption('-s, --server <server>', 'server to put the app on')
-    .requiredOption('-D, --domain <domain>', 'the app domain')
+    .option('-s, --server <server>', 'server to put the app on (asked for on a terminal)')
+    .option('-D, --domain <domain>', 'the app domain (asked for on a terminal)')
     .option('-S, --secrets', 'generate the secrets now')
     .description('create a new app from a recipe')
-    .addHelpText('after', example('kite app new nextcloud -s example.com -D cloud.example.com --secrets'))
+    .addHelpText('after', example('kite app new nextcloud -s example.com -D cloud.example.com --secrets', 'kite app new nextcloud    # asks for the server and the domain'))
     .action(action(() => import('../../commands/app/new.js')));
   app
     .command('deploy')

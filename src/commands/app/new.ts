@@ -1,9 +1,28 @@
 import type { Context } from '../../cli/context.js';
+import { flagOrAsk } from '../../cli/prompt.js';
+import { domainProblem } from '../../core/domain.js';
+import { NotFoundError } from '../../core/errors.js';
 import { newApp } from '../../operations/app-new.js';
 import { printSecrets } from './secret-generate.js';
 
-export async function run(ctx: Context, recipe: string, opts: { server: string; domain: string; secrets?: boolean }): Promise<void> {
-  const created = await newApp(ctx.dir, { recipe, server: opts.server, domain: opts.domain, secrets: opts.secrets }, ctx.docker);
+export async function run(ctx: Context, recipe: string, opts: { server?: string; domain?: string; secrets?: boolean }): Promise<void> {
+  ctx.dir.requireRecipe(recipe); // before asking anything
+  const server = await flagOrAsk(ctx, opts.server, '--server <server>', (p) => {
+    const servers = ctx.dir.listServers();
+    if (servers.length === 0) throw new NotFoundError(`no servers in ${ctx.dir.serversDir}`, 'add one first with `kite server add <host>`');
+    return p.select('Which server should the app go on?', servers.map((s) => ({ value: s })));
+  });
+  const domain = await flagOrAsk(ctx, opts.domain, '--domain <domain>', (p) => {
+    // abra suggests <recipe>.<server> [M]; not for the local server, whose name is not a domain
+    const suggested = server === 'default' ? undefined : `${recipe}.${server}`;
+    const taken = new Map(ctx.dir.listApps().map((a) => [a.domain, a.server]));
+    return p.text('What is the app domain?', {
+      placeholder: suggested,
+      defaultValue: suggested,
+      validate: (d) => domainProblem(d) ?? (taken.has(d) ? `app ${d} already exists on server ${taken.get(d)}` : undefined),
+    });
+  });
+  const created = await newApp(ctx.dir, { recipe, server, domain, secrets: opts.secrets }, ctx.docker);
   if (ctx.io.json) return ctx.io.jsonData(created);
   ctx.io.info(`created ${created.path}`);
   if (created.secrets.length > 0) printSecrets(ctx, created.secrets);
