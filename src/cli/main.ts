@@ -12,6 +12,7 @@ import { registerAppExecCommands } from './tree/app-exec.js';
 import { registerAppVersionCommands } from './tree/app-versions.js';
 import { registerRecipeCommands } from './tree/recipe.js';
 import { registerCatalogueCommands } from './tree/catalogue.js';
+import { registerCompletionCommands } from './tree/completion.js';
 
 export function buildProgram(): Command {
   const program = new Command('kite')
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerAppVersionCommands(app);
   registerRecipeCommands(program.command('recipe').alias('r').description('maintain recipes'));
   registerCatalogueCommands(program.command('catalogue').alias('c').description('the recipe catalogue'));
+  registerCompletionCommands(program);
 
   return program;
 }
