@@ -1,6 +1,7 @@
 // Deploy events as progress lines (stderr) or JSON lines (stdout).
 
-import type { DeployEvent } from '../operations/events.js';
+import type { DeployEvent, ReleaseNote } from '../operations/events.js';
+import type { DeployOverview } from '../operations/deploy.js';
 import type { IO } from './io.js';
 
 export function renderEvent(io: IO, ev: DeployEvent): void {
@@ -8,6 +9,10 @@ export function renderEvent(io: IO, ev: DeployEvent): void {
   switch (ev.type) {
     case 'warning':
       return io.warn(ev.message);
+    case 'info':
+      return io.debug(ev.message);
+    case 'overview':
+      return renderOverview(io, ev.overview, ev.notes);
     case 'plan':
       return io.info(`deploying ${ev.stack} to ${ev.server}${ev.version ? ` (version ${ev.version})` : ''}: ${ev.services.length} services`);
     case 'created':
@@ -36,5 +41,35 @@ export function renderEvent(io: IO, ev: DeployEvent): void {
       return io.info(`  removed ${ev.object} ${ev.name}`);
     case 'done':
       return io.info(io.paint('green', ev.converged ? `${ev.stack} deployed and converged` : `${ev.stack} submitted (convergence not checked)`));
+  }
+}
+
+/** abra's DEPLOY OVERVIEW box, plus what changes and the release notes. */
+export function renderOverview(io: IO, o: DeployOverview, notes: ReleaseNote[]): void {
+  const rows: [string, string][] = [
+    ['APP', o.stack.replace(/_/g, '.')],
+    ['RECIPE', o.recipe],
+    ['SERVER', o.server === 'default' ? 'local' : o.server],
+    ['CONFIG', o.composeFiles.join(':')],
+    ['CURRENT DEPLOYMENT', o.current],
+    ['ENV VERSION', o.envVersion ?? 'N/A'],
+    ['NEW DEPLOYMENT', o.next + (o.chaos ? ' (chaos)' : '')],
+  ];
+  const changed = o.images.filter((i) => i.from !== i.to);
+  if (changed.length) rows.push(['IMAGES', changed.map((i) => `${i.service}: ${i.from ? `${i.from} → ` : ''}${i.to}`).join('\n')]);
+  const newConfigs = o.configs.filter((c) => c.change === 'new');
+  if (newConfigs.length) rows.push(['NEW CONFIGS', newConfigs.map((c) => c.name).join('\n')]);
+  const newSecrets = o.secrets.filter((c) => c.change === 'new');
+  if (newSecrets.length) rows.push(['NEW SECRETS', newSecrets.map((c) => c.name).join('\n')]);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  io.info(io.paint('bold', 'DEPLOY OVERVIEW'));
+  for (const [k, v] of rows) {
+    const [first, ...rest] = v.split('\n');
+    io.info(`  ${k.padEnd(width)}  ${first}`);
+    for (const line of rest) io.info(`  ${' '.repeat(width)}  ${line}`);
+  }
+  for (const n of notes) {
+    io.info(io.paint('bold', `RELEASE NOTES ${n.version}`));
+    for (const line of n.text.split('\n')) io.info(`  ${line}`);
   }
 }

@@ -53,6 +53,11 @@ export class SshError extends KiteError {
   }
 }
 
+/** A git remote (recipe, catalogue) or registry could not be reached. Same exit code as SshError. */
+export class RemoteError extends KiteError {
+  readonly kind = 'ssh';
+}
+
 /** The Docker Engine API answered with an error. */
 export class DockerApiError extends KiteError {
   readonly kind = 'docker';

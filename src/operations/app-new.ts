@@ -10,6 +10,8 @@ import { domainProblem } from '../core/domain.js';
 import { setEnvValue } from '../core/env-edit.js';
 import { parseEnvFile } from '../core/env-file.js';
 import { loadAppRef } from './load-app.js';
+import { ensureRecipe } from './recipe-ensure.js';
+import { latestVersion } from '../core/versions.js';
 import { generateSecrets, type GeneratedSecret } from './secret-generate.js';
 
 export interface AppNewInput {
@@ -17,9 +19,18 @@ export interface AppNewInput {
   server: string;
   domain: string;
   secrets?: boolean;
+  /** release to use (default: the latest release) */
+  version?: string;
+  offline?: boolean;
 }
 
 export interface AppCreated {
+  recipe: string;
+  /** the release the env file records (TYPE=recipe:version), if the recipe has releases */
+  version?: string;
+  /** where the recipe came from (remote, or the local clone offline) */
+  source: string;
+  warnings: string[];
   domain: string;
   server: string;
   path: string;
@@ -40,12 +51,30 @@ export async function newApp(dir: AbraDir, input: AppNewInput, connect: (server:
   const taken = dir.listApps().find((a) => a.domain === input.domain);
   if (taken) throw new ConflictError(`app ${input.domain} already exists on server ${taken.server}`, `edit it with \`kite app config ${input.domain}\``);
   if (!dir.hasServer(input.server)) throw new NotFoundError(`unknown server ${input.server}`, `add it first with \`kite server add ${input.server}\``);
-  dir.requireRecipe(input.recipe);
+  // like abra: fetch the recipe and check out the release the app starts from
+  const recipe = await ensureRecipe(dir, input.recipe, Boolean(input.offline));
+  let version: string | undefined;
+  if (recipe.repo) {
+    if (input.version && !recipe.versions.versions.some((v) => v.tag === input.version)) {
+      throw new NotFoundError(`recipe ${input.recipe} has no release ${input.version}`, `known releases: ${recipe.versions.versions.map((v) => v.tag).join(', ') || 'none'}`);
+    }
+    version = input.version ?? latestVersion(recipe.versions)?.tag;
+    if (version) {
+      if (await recipe.repo.isDirty()) throw new ConflictError(`recipe ${input.recipe} has locally unstaged changes`, 'commit or reset them before creating an app from a release');
+      await recipe.repo.checkout(version);
+    }
+  } else if (input.version) {
+    throw new ConflictError(`recipe ${input.recipe} is not a git repository, so it has no release ${input.version}`);
+  }
   const sample = dir.readRecipeFile(input.recipe, '.env.sample');
   if (sample === undefined) throw new RecipeError('the recipe has no .env.sample', `${dir.recipeDir(input.recipe)}/.env.sample`, undefined, 'ask the recipe maintainer to add one (lint R008)');
 
   const path = dir.appPath(input.server, input.domain);
-  const text = envFromSample(sample, input.recipe, input.domain);
+  let text = envFromSample(sample, input.recipe, input.domain);
+  if (version) {
+    const env = parseEnvFile(text, '.env.sample').env;
+    text = setEnvValue(text, 'RECIPE' in env && !('TYPE' in env) ? 'RECIPE' : 'TYPE', `${input.recipe}:${version}`);
+  }
   parseEnvFile(text, path); // refuse to write a file we could not read back
   dir.writeEnvFile(path, text);
   let secrets: GeneratedSecret[] = [];
@@ -60,5 +89,5 @@ export async function newApp(dir: AbraDir, input: AppNewInput, connect: (server:
     if (existsSync(path)) rmSync(path);
     throw e;
   }
-  return { domain: input.domain, server: input.server, path, secrets };
+  return { recipe: input.recipe, version, source: recipe.source, warnings: recipe.warnings, domain: input.domain, server: input.server, path, secrets };
 }

@@ -10,6 +10,8 @@ import type { ServiceSpec } from '../core/convert/swarm-types.js';
 import { convertStack, type StackSpec } from '../core/convert/stack.js';
 import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
 import { applyAbraConventions, declaredVersion, deployTimeoutSeconds } from '../core/abra-labels.js';
+import type { DeployedMeta } from '../core/deploy-version.js';
+import { APP_SERVICE, labelKey } from '../core/abra-labels.js';
 import { ConflictError, DeployFailedError, DockerApiError, NotFoundError, RecipeError } from '../core/errors.js';
 import { secretEnvKey } from '../core/secrets.js';
 import type { LoadedApp } from './load-app.js';
@@ -18,6 +20,8 @@ import { watchConvergence, type WatchFailure, type WatchTarget } from './watch.j
 
 export interface DeployOptions {
   force?: boolean;
+  /** what is being deployed; default: the version label the recipe declares */
+  identity?: { version?: string; chaos: boolean; chaosVersion?: string };
   noConvergeChecks?: boolean;
   /** put the previous specs back when the new version fails (default true) */
   rollback?: boolean;
@@ -32,7 +36,9 @@ export interface DeployResult {
   converged: boolean;
 }
 
-interface Prepared {
+/** What a deploy will do, computed without changing anything on the server. */
+export interface DeployPlan {
+  app: LoadedApp;
   spec: StackSpec;
   existing: Map<string, Service>;
   secretIds: Map<string, string>;
@@ -42,10 +48,32 @@ interface Prepared {
   missingNetworks: StackSpec['networks'];
   timeoutSeconds: number;
   version?: string;
+  /** what runs now, read from the app service's labels */
+  deployed?: DeployedMeta;
+  overview: DeployOverview;
+}
+
+export interface DeployOverview {
+  stack: string;
+  server: string;
+  recipe: string;
+  composeFiles: string[];
+  current: string;
+  envVersion?: string;
+  next: string;
+  chaos: boolean;
+  images: { service: string; from?: string; to: string }[];
+  configs: { name: string; change: 'new' | 'unchanged' }[];
+  secrets: { name: string; change: 'new' | 'exists' }[];
 }
 
 export async function* deploy(app: LoadedApp, docker: DockerPort, opts: DeployOptions = {}): AsyncGenerator<DeployEvent, DeployResult> {
-  const p = await prepare(app, docker, opts);
+  const p = await planDeploy(app, docker, opts);
+  return yield* applyDeploy(p, docker, opts);
+}
+
+export async function* applyDeploy(p: DeployPlan, docker: DockerPort, opts: DeployOptions = {}): AsyncGenerator<DeployEvent, DeployResult> {
+  const app = p.app;
   for (const w of p.spec.warnings) yield { type: 'warning', message: w };
   yield { type: 'plan', stack: app.stack, server: app.server, version: p.version, services: p.spec.services.map((s) => s.name) };
 
@@ -112,9 +140,10 @@ export async function* deploy(app: LoadedApp, docker: DockerPort, opts: DeployOp
 }
 
 /** Read and check everything; touch nothing on the server. */
-async function prepare(app: LoadedApp, docker: DockerPort, opts: DeployOptions): Promise<Prepared> {
-  const version = declaredVersion(app.compose, app.stack) ?? app.envVersion;
-  const cfg = applyAbraConventions(app.compose, { stack: app.stack, recipe: app.recipe, version, chaos: false }, app.appEnv);
+export async function planDeploy(app: LoadedApp, docker: DockerPort, opts: DeployOptions = {}): Promise<DeployPlan> {
+  const identity = opts.identity ?? { version: declaredVersion(app.compose, app.stack) ?? app.envVersion, chaos: false };
+  const version = identity.chaos ? identity.chaosVersion : identity.version;
+  const cfg = applyAbraConventions(app.compose, { stack: app.stack, recipe: app.recipe, ...identity }, app.appEnv);
   const spec = convertStack(app.stack, cfg);
 
   const info = await docker.info();
@@ -124,7 +153,7 @@ async function prepare(app: LoadedApp, docker: DockerPort, opts: DeployOptions):
 
   const existingList = await docker.listServices({ label: [`${NAMESPACE_LABEL}=${app.stack}`] });
   const existing = new Map(existingList.map((s) => [s.Spec.Name, s]));
-  if (existing.size > 0 && !opts.force) {
+  if (existing.size > 0 && !opts.force && !identity.chaos) {
     throw new ConflictError(`${app.domain} is already deployed`, 'use --force to redeploy it as it is, or `kite app upgrade` for a newer version');
   }
 
@@ -188,7 +217,28 @@ async function prepare(app: LoadedApp, docker: DockerPort, opts: DeployOptions):
     }
   }
 
+  const deployed = deployedMeta(existing, app.stack);
+  const overview: DeployOverview = {
+    stack: app.stack,
+    server: app.server,
+    recipe: app.recipe,
+    composeFiles: app.composeFiles,
+    current: deployed ? (deployed.chaos ? deployed.chaosVersion : deployed.version) ?? 'unknown' : 'N/A',
+    envVersion: app.envVersion,
+    next: version ?? 'unknown',
+    chaos: identity.chaos,
+    images: spec.services.map((svc) => ({
+      service: svc.key,
+      from: existing.get(svc.name)?.Spec.TaskTemplate.ContainerSpec?.Image?.replace(/@sha256:.*/, ''),
+      to: svc.spec.TaskTemplate.ContainerSpec?.Image ?? '',
+    })),
+    configs: spec.configs.map((c) => ({ name: c.name, change: configIds.has(c.name) ? 'unchanged' : 'new' })),
+    secrets: spec.secrets.map((x) => ({ name: x.name, change: secretIds.has(x.name) ? 'exists' : 'new' })),
+  };
   return {
+    app,
+    deployed,
+    overview,
     spec,
     existing,
     secretIds,
@@ -295,4 +345,15 @@ async function updateWithRetry(docker: DockerPort, name: string, spec: ServiceSp
       throw e;
     }
   }
+}
+
+/** What runs now, from the labels abra (or kite) put on the app service. */
+export function deployedMeta(existing: Map<string, Service>, stack: string): DeployedMeta | undefined {
+  if (existing.size === 0) return undefined;
+  const labels = existing.get(`${stack}_${APP_SERVICE}`)?.Spec.Labels ?? {};
+  return {
+    version: labels[labelKey(stack, 'version')] || undefined,
+    chaos: labels[labelKey(stack, 'chaos')] === 'true',
+    chaosVersion: labels[labelKey(stack, 'chaos-version')] || undefined,
+  };
 }

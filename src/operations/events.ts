@@ -2,9 +2,17 @@
 // stderr or JSON lines on stdout; a web UI can relay the same stream.
 
 import type { FailedTask } from '../core/errors.js';
+import type { DeployOverview } from './deploy.js';
+
+export interface ReleaseNote {
+  version: string;
+  text: string;
+}
 
 export type DeployEvent =
   | { type: 'warning'; message: string }
+  | { type: 'info'; message: string }
+  | { type: 'overview'; overview: DeployOverview; notes: ReleaseNote[] }
   | { type: 'plan'; stack: string; server: string; version?: string; services: string[] }
   | { type: 'created'; object: 'network' | 'secret' | 'config'; name: string }
   | { type: 'service'; action: 'created' | 'updated' | 'removed'; service: string }
@@ -13,5 +21,5 @@ export type DeployEvent =
   | { type: 'converged'; service: string }
   | { type: 'failed'; service: string; reason: string; tasks: FailedTask[]; logsTail: string[] }
   | { type: 'rollback'; phase: 'started' | 'done' | 'failed'; services: string[]; message?: string }
-  | { type: 'removed'; object: 'service' | 'network'; name: string }
+  | { type: 'removed'; object: 'service' | 'network' | 'config'; name: string }
   | { type: 'done'; stack: string; version?: string; converged: boolean };

@@ -1,31 +1,63 @@
 import type { Context } from '../../cli/context.js';
-import { loadApp } from '../../operations/load-app.js';
-import { deploy } from '../../operations/deploy.js';
+import { appDeploy, type AppDeployHooks, type DeployMode } from '../../operations/app-deploy.js';
 import { renderEvent } from '../../cli/render.js';
 import { DeployFailedError } from '../../core/errors.js';
 
-interface Flags {
+export interface DeployFlags {
   force?: boolean;
+  chaos?: boolean;
+  ignoreEnvVersion?: boolean;
   convergeChecks?: boolean;
   rollback?: boolean;
   timeout?: number;
+  lockWait?: number;
 }
 
-export async function run(ctx: Context, domain: string, flags: Flags): Promise<void> {
-  const app = loadApp(ctx.dir, domain);
-  const docker = await ctx.docker(app.server);
-  const events = deploy(app, docker, {
-    force: flags.force,
-    noConvergeChecks: flags.convergeChecks === false,
-    rollback: flags.rollback !== false,
-    timeoutSeconds: flags.timeout,
-  });
+export async function run(ctx: Context, domain: string, version: string | undefined, flags: DeployFlags): Promise<void> {
+  await deployWith(ctx, 'deploy', domain, version, flags);
+}
+
+/** deploy, upgrade and rollback share everything but the version choice */
+export async function deployWith(ctx: Context, mode: DeployMode, domain: string, version: string | undefined, flags: DeployFlags): Promise<void> {
+  const hooks: AppDeployHooks = {
+    onLockWait: (h) => ctx.io.warn(`waiting for the lock: ${h.holder} is running \`${h.action}\` since ${h.since}`),
+  };
+  if (ctx.io.interactive) {
+    hooks.confirm = () => ctx.prompter.confirm('proceed?');
+    hooks.choose = (m, candidates) => ctx.prompter.select(`${m} ${domain} to which version?`, candidates.map((c) => ({ value: c, label: c })));
+  }
+  const events = appDeploy(
+    ctx.dir,
+    {
+      domain,
+      mode,
+      version,
+      chaos: flags.chaos,
+      force: flags.force,
+      ignoreEnvVersion: flags.ignoreEnvVersion,
+      offline: ctx.globals.offline,
+      noConvergeChecks: flags.convergeChecks === false,
+      rollback: flags.rollback !== false,
+      timeoutSeconds: flags.timeout,
+      lockWaitSeconds: flags.lockWait,
+    },
+    ctx.docker,
+    hooks,
+  );
   try {
-    for await (const ev of events) renderEvent(ctx.io, ev);
+    for (;;) {
+      const next = await events.next();
+      if (next.done) {
+        if (next.value.skipped === 'cancelled') ctx.io.info('deployment cancelled');
+        else if (next.value.recorded && !ctx.io.json) ctx.io.info(`recorded ${next.value.recorded} in the env file`);
+        break;
+      }
+      renderEvent(ctx.io, next.value);
+    }
   } catch (e) {
     if (e instanceof DeployFailedError) {
       const what = { yes: 'the previous version is running again', 'no-previous': 'there was no previous version to go back to', disabled: 'the failed version was left in place (--no-rollback)', failed: 'putting the previous version back failed too' }[e.rolledBack];
-      e.hint = `${what}; see \`kite app ps ${domain}\``;
+      e.hint = `${what}; the env file was not changed; see \`kite app ps ${domain}\` and \`kite app logs ${domain}\``;
     }
     throw e;
   }

@@ -5,8 +5,7 @@ import { NotFoundError } from '../../core/errors.js';
 import { newApp } from '../../operations/app-new.js';
 import { printSecrets } from './secret-generate.js';
 
-export async function run(ctx: Context, recipe: string, opts: { server?: string; domain?: string; secrets?: boolean }): Promise<void> {
-  ctx.dir.requireRecipe(recipe); // before asking anything
+export async function run(ctx: Context, recipe: string, version: string | undefined, opts: { server?: string; domain?: string; secrets?: boolean }): Promise<void> {
   const server = await flagOrAsk(ctx, opts.server, '--server <server>', (p) => {
     const servers = ctx.dir.listServers();
     if (servers.length === 0) throw new NotFoundError(`no servers in ${ctx.dir.serversDir}`, 'add one first with `kite server add <host>`');
@@ -22,9 +21,10 @@ export async function run(ctx: Context, recipe: string, opts: { server?: string;
       validate: (d) => domainProblem(d) ?? (taken.has(d) ? `app ${d} already exists on server ${taken.get(d)}` : undefined),
     });
   });
-  const created = await newApp(ctx.dir, { recipe, server, domain, secrets: opts.secrets }, ctx.docker);
+  const created = await newApp(ctx.dir, { recipe, version, server, domain, secrets: opts.secrets, offline: ctx.globals.offline }, ctx.docker);
+  for (const w of created.warnings) ctx.io.warn(w);
   if (ctx.io.json) return ctx.io.jsonData(created);
-  ctx.io.info(`created ${created.path}`);
+  ctx.io.info(`created ${created.path}${created.version ? ` at ${created.recipe} ${created.version}` : ''} (recipe from ${created.source})`);
   if (created.secrets.length > 0) printSecrets(ctx, created.secrets);
   ctx.io.info(`next: \`kite app config ${created.domain}\` to review it, then \`kite app deploy ${created.domain}\``);
 }

@@ -1,0 +1,129 @@
+// Recipes as git repositories in $ABRA_DIR/recipes/<name> (simple-git over
+// the system git, so the operator's credentials and ~/.ssh/config apply).
+// Remotes: `origin` plus an ordered list of mirrors, tried in turn when the
+// primary host is down. --offline never touches the network.
+
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import type { TagInfo } from '../core/versions.js';
+import { NotFoundError, RemoteError } from '../core/errors.js';
+
+const NETWORK_TIMEOUT_MS = 60_000;
+
+// never prompt for credentials or host keys: fail, and say so (git inherits these)
+process.env.GIT_TERMINAL_PROMPT = '0';
+process.env.GIT_SSH_COMMAND ??= 'ssh -o BatchMode=yes';
+
+function git(dir?: string): SimpleGit {
+  return simpleGit({ baseDir: dir, timeout: { block: NETWORK_TIMEOUT_MS } });
+}
+
+export interface FetchReport {
+  /** the remote the data came from, or 'local clone (offline)' */
+  source: string;
+  failures: { remote: string; error: string }[];
+}
+
+export interface RecipeRepo {
+  dir: string;
+  tags(): Promise<TagInfo[]>;
+  head(): Promise<{ hash: string; short: string }>;
+  isDirty(): Promise<boolean>;
+  isCommit(ref: string): Promise<boolean>;
+  checkout(ref: string): Promise<void>;
+  /** the current HEAD as a ref we can return to: branch name, or the commit */
+  currentRef(): Promise<string>;
+  fetch(mirrors: string[], offline: boolean): Promise<FetchReport>;
+  readAt(ref: string, path: string): Promise<string | undefined>;
+}
+
+export function isGitRepo(dir: string): boolean {
+  return existsSync(`${dir}/.git`);
+}
+
+/** Clone `urls` in order into `dir`; the first that works becomes origin, the rest are mirrors. */
+export async function cloneRecipe(dir: string, urls: string[]): Promise<FetchReport> {
+  const failures: FetchReport['failures'] = [];
+  mkdirSync(dirname(dir), { recursive: true });
+  for (const [i, url] of urls.entries()) {
+    try {
+      await git().clone(url, dir);
+      const g = git(dir);
+      for (const [j, mirror] of urls.entries()) if (j !== i) await g.addRemote(`mirror-${j}`, mirror).catch(() => undefined);
+      return { source: url, failures };
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      failures.push({ remote: url, error: firstLine(e) });
+    }
+  }
+  throw new RemoteError(`could not clone the recipe from ${urls.join(', ')}: ${failures.map((f) => f.error).join('; ')}`, 'check the network, or configure a mirror (recipes.mirrors in $ABRA_DIR/kite.yml)');
+}
+
+export function openRecipe(dir: string): RecipeRepo {
+  if (!isGitRepo(dir)) throw new NotFoundError(`${dir} is not a git repository`, 'recipes are git clones; fetch it with `kite recipe fetch <recipe>`');
+  const g = git(dir);
+  return {
+    dir,
+    async tags() {
+      const out = await g.raw(['for-each-ref', 'refs/tags', '--format=%(refname:short) %(objecttype)']);
+      return out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => {
+          const [name, type] = l.split(' ');
+          return { name, annotated: type === 'tag' };
+        });
+    },
+    async head() {
+      const hash = (await g.revparse(['HEAD'])).trim();
+      return { hash, short: hash.slice(0, 8) };
+    },
+    async isDirty() {
+      // untracked files count too, as in abra
+      return (await g.raw(['status', '--porcelain'])).trim().length > 0;
+    },
+    async isCommit(ref) {
+      try {
+        await g.raw(['cat-file', '-e', `${ref}^{commit}`]);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async checkout(ref) {
+      await g.raw(['-c', 'advice.detachedHead=false', 'checkout', '--quiet', ref]);
+    },
+    async currentRef() {
+      const branch = (await g.raw(['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
+      return branch === 'HEAD' ? (await g.revparse(['HEAD'])).trim() : branch;
+    },
+    async fetch(mirrors, offline) {
+      if (offline) return { source: 'local clone (offline)', failures: [] };
+      const failures: FetchReport['failures'] = [];
+      const remotes = (await g.getRemotes(true)).map((r) => ({ name: r.name, url: r.refs.fetch }));
+      const ordered = [...remotes.filter((r) => r.name === 'origin'), ...mirrors.map((url) => ({ name: url, url })), ...remotes.filter((r) => r.name !== 'origin')];
+      for (const r of ordered) {
+        try {
+          await g.raw(['fetch', '--quiet', '--tags', '--force', r.url, '+refs/heads/*:refs/remotes/origin/*']);
+          return { source: r.url, failures };
+        } catch (e) {
+          failures.push({ remote: r.url, error: firstLine(e) });
+        }
+      }
+      if (ordered.length === 0) return { source: 'local clone (no remotes)', failures };
+      throw new RemoteError(`could not fetch the recipe from any remote: ${failures.map((f) => `${f.remote}: ${f.error}`).join('; ')}`, 'use --offline to work from the local clone, or configure a mirror');
+    },
+    async readAt(ref, path) {
+      try {
+        return await g.show([`${ref}:${path}`]);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+function firstLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n').find((l) => l.trim()) ?? 'failed';
+}

@@ -1,0 +1,196 @@
+// `app deploy`, `app upgrade` and `app rollback`: pick the recipe version,
+// check the recipe out at it, show the overview (with release notes), take
+// the server-side lock, deploy, and only then record the version in the env
+// file. A failure leaves the previous version running (deploy.ts rolls the
+// services back), the env file untouched and the recipe clone where it was.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AbraDir, AppRef } from '../adapters/abra-dir.js';
+import type { RecipeRepo } from '../adapters/recipe-git.js';
+import { ensureRecipe } from './recipe-ensure.js';
+import type { DockerPort } from '../ports/docker.js';
+import { appRecipe, parseEnvFile } from '../core/env-file.js';
+import { setEnvValue } from '../core/env-edit.js';
+import { chooseDeployVersion, type DeployedMeta, type VersionChoice } from '../core/deploy-version.js';
+import { newerThan, olderThan, versionsBetween, type VersionList, type RecipeVersion } from '../core/versions.js';
+import { ConflictError, DeployFailedError, RecipeError } from '../core/errors.js';
+import { stackName } from '../core/stack-name.js';
+import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
+import { loadAppRef } from './load-app.js';
+import { applyDeploy, deployedMeta, planDeploy, type DeployOverview, type DeployResult } from './deploy.js';
+import { acquireLock, type LockHolder } from './deploy-lock.js';
+import { appendHistory } from './deploy-history.js';
+import type { DeployEvent, ReleaseNote } from './events.js';
+
+export type DeployMode = 'deploy' | 'upgrade' | 'rollback';
+
+export interface AppDeployInput {
+  domain: string;
+  mode: DeployMode;
+  version?: string;
+  chaos?: boolean;
+  force?: boolean;
+  ignoreEnvVersion?: boolean;
+  offline?: boolean;
+  noConvergeChecks?: boolean;
+  rollback?: boolean;
+  timeoutSeconds?: number;
+  lockWaitSeconds?: number;
+}
+
+export interface AppDeployHooks {
+  /** asked after the overview; false cancels. Not called when there is nobody to ask. */
+  confirm?: (overview: DeployOverview, notes: ReleaseNote[]) => Promise<boolean>;
+  /** upgrade/rollback: choose among candidates (newest first); undefined = take the default */
+  choose?: (mode: DeployMode, candidates: string[]) => Promise<string | undefined>;
+  onLockWait?: (holder: LockHolder) => void;
+}
+
+export interface AppDeployResult extends DeployResult {
+  recorded?: string;
+  skipped?: string;
+}
+
+export async function* appDeploy(
+  dir: AbraDir,
+  input: AppDeployInput,
+  connect: (server: string) => Promise<DockerPort>,
+  hooks: AppDeployHooks = {},
+): AsyncGenerator<DeployEvent, AppDeployResult> {
+  const ref = dir.findApp(input.domain);
+  const envText = dir.readText(ref.path);
+  const typeValue = appRecipe(parseEnvFile(envText, ref.path).env);
+  if (!typeValue) throw new RecipeError('no TYPE= (or RECIPE=) line naming the recipe', ref.path, { key: 'TYPE' });
+  const stack = stackName(input.domain);
+
+  // the recipe: fetched (or not, offline) before anything touches the server
+  const recipe = await ensureRecipe(dir, typeValue.recipe, Boolean(input.offline));
+  for (const w of recipe.warnings) yield { type: 'warning', message: w };
+  yield { type: 'info', message: `recipe ${typeValue.recipe}: using ${recipe.source}` };
+  const { repo, versions } = recipe;
+  const recipeDir = recipe.dir;
+
+  const docker = await connect(ref.server);
+  // everything from here reads server state: hold the app's lock so another
+  // operator's deploy cannot change it under us
+  const lock = await acquireLock(docker, stack, input.domain, input.mode, { waitSeconds: input.lockWaitSeconds, onWait: hooks.onLockWait });
+  try {
+    return yield* deployLocked(dir, input, hooks, docker, { ref, envText, typeValue, stack, recipeDir, repo, versions });
+  } finally {
+    await lock.release();
+  }
+}
+
+interface Located {
+  ref: AppRef;
+  envText: string;
+  typeValue: { recipe: string; version?: string };
+  stack: string;
+  recipeDir: string;
+  repo?: RecipeRepo;
+  versions: VersionList;
+}
+
+async function* deployLocked(dir: AbraDir, input: AppDeployInput, hooks: AppDeployHooks, docker: DockerPort, l: Located): AsyncGenerator<DeployEvent, AppDeployResult> {
+  const { ref, envText, typeValue, stack, recipeDir, repo, versions } = l;
+  const existing = new Map((await docker.listServices({ label: [`${NAMESPACE_LABEL}=${stack}`] })).map((s) => [s.Spec.Name, s]));
+  const deployed = deployedMeta(existing, stack);
+  if (deployed && typeValue.version && deployed.version && !deployed.chaos && deployed.version !== typeValue.version) {
+    yield { type: 'warning', message: `the server runs ${deployed.version} but the env file records ${typeValue.version}: another operator may have deployed this app` };
+  }
+
+  const choice = repo ? await chooseVersion(input, hooks, repo, versions, typeValue, deployed) : undefined;
+  if (choice === 'nothing') {
+    yield { type: 'info', message: `${input.domain} has no ${input.mode === 'upgrade' ? 'newer' : 'older'} release than ${deployed?.version}` };
+    return { stack, converged: true, skipped: 'no candidate version' };
+  }
+  if (choice) yield { type: 'info', message: `version: ${choice.reason}` };
+
+  const previousRef = repo ? await repo.currentRef() : undefined;
+  if (repo && choice?.ref) await repo.checkout(choice.ref);
+  let ok = false;
+  try {
+    const app = loadAppRef(dir, ref);
+    const identity = choice ? { version: choice.chaos ? undefined : choice.version, chaos: choice.chaos, chaosVersion: choice.chaosVersion } : undefined;
+    const force = input.force || input.mode !== 'deploy';
+    const plan = await planDeploy(app, docker, { force, identity });
+    const notes = releaseNotes(recipeDir, versions, deployed, plan.overview.next, input.mode);
+    yield { type: 'overview', overview: plan.overview, notes };
+    if (hooks.confirm && !(await hooks.confirm(plan.overview, notes))) {
+      return { stack, converged: false, skipped: 'cancelled' };
+    }
+
+    let result: DeployResult;
+    try {
+      result = yield* applyDeploy(plan, docker, { noConvergeChecks: input.noConvergeChecks, rollback: input.rollback, timeoutSeconds: input.timeoutSeconds, force });
+    } catch (e) {
+      const outcome = e instanceof DeployFailedError && e.rolledBack === 'yes' ? 'rolled back' : 'failed';
+      await appendHistory(docker, stack, { action: input.mode, from: plan.overview.current, to: plan.overview.next, result: outcome, message: (e as Error).message }).catch(() => undefined);
+      throw e;
+    }
+    // only now: the deployed version goes into TYPE= (abra writes it after success)
+    const recorded = `${typeValue.recipe}:${plan.overview.next}`;
+    const key = 'TYPE' in parseEnvFile(envText, ref.path).env ? 'TYPE' : 'RECIPE';
+    dir.writeEnvFile(ref.path, setEnvValue(dir.readText(ref.path), key, recorded, ref.path));
+    await appendHistory(docker, stack, { action: input.mode, from: plan.overview.current, to: plan.overview.next, result: 'success' });
+    ok = true;
+    return { ...result, recorded };
+  } finally {
+    // a failed or cancelled deploy leaves the clone where it was
+    if (!ok && repo && previousRef && choice?.ref) await repo.checkout(previousRef).catch(() => undefined);
+  }
+}
+
+async function chooseVersion(
+  input: AppDeployInput,
+  hooks: AppDeployHooks,
+  repo: RecipeRepo,
+  versions: VersionList,
+  typeValue: { recipe: string; version?: string },
+  deployed: DeployedMeta | undefined,
+): Promise<VersionChoice | 'nothing'> {
+  const head = await repo.head();
+  const dirty = await repo.isDirty();
+  const commits = new Set<string>();
+  if (input.version && /^[0-9a-f]{7,40}$/i.test(input.version) && (await repo.isCommit(input.version))) commits.add(input.version);
+  const base = { recipe: typeValue.recipe, versions, head: { short: head.short, dirty }, isCommit: (r: string) => commits.has(r), chaos: input.chaos };
+
+  if (input.mode === 'deploy') {
+    if (deployed && !input.force && !input.chaos) {
+      throw new ConflictError(`${input.domain} is already deployed`, 'use --force to redeploy it, or `kite app upgrade` / `kite app rollback` to change version');
+    }
+    return chooseDeployVersion({ ...base, explicit: input.version, envVersion: typeValue.version, ignoreEnvVersion: input.ignoreEnvVersion, deployed, force: input.force });
+  }
+
+  if (!deployed) throw new ConflictError(`${input.domain} is not deployed`, `deploy it first with \`kite app deploy ${input.domain}\``);
+  if (!deployed.version || deployed.chaos) {
+    if (!input.version) {
+      throw new ConflictError(`${input.domain} runs ${deployed.chaos ? `a chaos deploy (${deployed.chaosVersion ?? 'unknown'})` : 'an unversioned deploy'}`, `name the version to ${input.mode} to`);
+    }
+  }
+  const candidates: RecipeVersion[] = deployed.version && !deployed.chaos
+    ? (input.mode === 'upgrade' ? newerThan(versions, deployed.version) : olderThan(versions, deployed.version)).reverse()
+    : [...versions.versions].reverse();
+  let wanted = input.version;
+  if (wanted && !input.force && !candidates.some((c) => c.tag === wanted)) {
+    throw new ConflictError(`${wanted} is not ${input.mode === 'upgrade' ? 'newer' : 'older'} than the deployed ${deployed.version}`, 'pass --force to deploy it anyway');
+  }
+  if (!wanted) {
+    if (candidates.length === 0) return 'nothing';
+    wanted = (await hooks.choose?.(input.mode, candidates.map((c) => c.tag))) ?? candidates[0].tag;
+  }
+  return chooseDeployVersion({ ...base, explicit: wanted, chaos: false });
+}
+
+/** Notes of every release in (deployed, target] for upgrades; the target's own notes otherwise. */
+function releaseNotes(recipeDir: string, versions: VersionList, deployed: DeployedMeta | undefined, target: string, mode: DeployMode): ReleaseNote[] {
+  const wanted = mode === 'upgrade' ? versionsBetween(versions, deployed?.version, target).map((v) => v.tag) : [target];
+  return wanted
+    .map((version) => ({ version, text: readIfExists(join(recipeDir, 'release', version))?.trim() ?? '' }))
+    .filter((n) => n.text.length > 0);
+}
+
+function readIfExists(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}

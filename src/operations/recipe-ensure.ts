@@ -1,0 +1,49 @@
+// Make sure a recipe is here and current: clone it when missing (from the
+// git location given, or <recipes.base>/<name>.git, then each mirror), fetch
+// it unless offline, and list its releases. Reports where the data came from.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AbraDir } from '../adapters/abra-dir.js';
+import { cloneRecipe, isGitRepo, openRecipe, type RecipeRepo } from '../adapters/recipe-git.js';
+import { NotFoundError } from '../core/errors.js';
+import { parseSettings, recipeRemotes, type Settings } from '../core/settings.js';
+import { releaseVersions, type VersionList } from '../core/versions.js';
+
+export interface EnsuredRecipe {
+  dir: string;
+  /** undefined when the recipe directory is not a git repository (used as is) */
+  repo?: RecipeRepo;
+  versions: VersionList;
+  /** remote (or local clone) the recipe data came from */
+  source: string;
+  warnings: string[];
+}
+
+export function readSettings(dir: AbraDir): Settings {
+  const file = join(dir.root, 'kite.yml');
+  return parseSettings(existsSync(file) ? readFileSync(file, 'utf8') : undefined, file);
+}
+
+export async function ensureRecipe(dir: AbraDir, recipe: string, offline: boolean): Promise<EnsuredRecipe> {
+  const settings = readSettings(dir);
+  const recipeDir = dir.recipeDir(recipe);
+  const warnings: string[] = [];
+  let source: string;
+  if (!existsSync(recipeDir)) {
+    if (offline) throw new NotFoundError(`recipe ${recipe} is not in ${dir.recipesDir} and --offline forbids cloning it`);
+    const cloned = await cloneRecipe(recipeDir, recipeRemotes(recipe, settings));
+    for (const f of cloned.failures) warnings.push(`could not clone from ${f.remote}: ${f.error}`);
+    source = cloned.source;
+  } else if (!isGitRepo(recipeDir)) {
+    return { dir: recipeDir, versions: { versions: [], warnings: [] }, source: `${recipeDir} (not a git repository)`, warnings: [`recipe ${recipe} is not a git repository: using its files as they are`] };
+  } else {
+    const mirrors = recipeRemotes(recipe, settings).slice(1);
+    const fetched = await openRecipe(recipeDir).fetch(mirrors, offline);
+    for (const f of fetched.failures) warnings.push(`could not fetch from ${f.remote}: ${f.error}`);
+    source = fetched.source;
+  }
+  const repo = openRecipe(recipeDir);
+  const versions = releaseVersions(await repo.tags());
+  return { dir: recipeDir, repo, versions, source, warnings: [...warnings, ...versions.warnings] };
+}

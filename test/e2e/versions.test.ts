@@ -1,0 +1,170 @@
+// Recipe versions end to end: a git recipe with three releases, deployed,
+// upgraded (data survives), upgraded to a broken release (the old one is
+// back, labels and env included), rolled back; chaos deploys; offline and
+// mirrors; the server-side deploy lock and history.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Sandbox, SERVER, SSH_CONFIG, ROOT, docker, purgeStack, waitForHttp } from './harness.js';
+import { git, makeReleasedRecipe } from './git-fixture.js';
+
+const DOMAIN = 'versions.kite.test';
+const STACK = 'versions_kite_test';
+const PORT = 18210;
+const sb = new Sandbox();
+const root = mkdtempSync(join(tmpdir(), 'kite-git-'));
+let fixture: ReturnType<typeof makeReleasedRecipe>;
+const recipeDir = () => join(sb.abraDir, 'recipes', 'kite-test-app');
+
+function typeLine(): string {
+  return /^TYPE=.*$/m.exec(sb.readEnv(DOMAIN))?.[0] ?? '';
+}
+function appLabels(): Record<string, string> {
+  return JSON.parse(docker('service', 'inspect', `${STACK}_app`, '--format', '{{json .Spec.Labels}}'));
+}
+function appImage(): string {
+  return docker('service', 'inspect', `${STACK}_app`, '--format', '{{.Spec.TaskTemplate.ContainerSpec.Image}}').replace(/@sha256:.*/, '');
+}
+function dbContainer(): string {
+  return docker('ps', '-q', '--filter', `label=com.docker.swarm.service.name=${STACK}_db`).split('\n')[0];
+}
+
+before(async () => {
+  purgeStack(STACK);
+  fixture = makeReleasedRecipe(root);
+  writeFileSync(join(sb.abraDir, 'kite.yml'), `recipes:\n  base: file://${fixture.remotes}\n`);
+  assert.equal((await sb.kite(['server', 'add', SERVER])).code, 0);
+});
+after(() => purgeStack(STACK));
+
+test('app new clones the recipe and records the release it starts from', async () => {
+  const r = await sb.kite(['app', 'new', 'kite-test-app', '1.0.0+1.0', '-s', SERVER, '-D', DOMAIN, '--secrets']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(typeLine(), 'TYPE=kite-test-app:1.0.0+1.0');
+  assert.equal(git(recipeDir(), 'describe', '--tags'), '1.0.0+1.0');
+  sb.setEnv(DOMAIN, 'APP_PORT', String(PORT));
+});
+
+test('deploy takes the env version; data written to the volume', async () => {
+  const r = await sb.kite(['app', 'deploy', DOMAIN, '-n']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /DEPLOY OVERVIEW/);
+  assert.match(r.stderr, /NEW DEPLOYMENT\s+1\.0\.0\+1\.0/);
+  assert.equal(appLabels()[`coop-cloud.${STACK}.version`], '1.0.0+1.0');
+  assert.equal(typeLine(), 'TYPE=kite-test-app:1.0.0+1.0');
+  docker('exec', dbContainer(), 'sh', '-c', 'echo precious > /data/precious');
+});
+
+test('upgrade to 1.1 shows its notes, keeps the data, records the version', async () => {
+  const r = await sb.kite(['app', 'upgrade', DOMAIN, '1.1.0+1.1', '-n']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /RELEASE NOTES 1\.1\.0\+1\.1\n\s+Web image 1\.1 for app and db\./);
+  assert.equal(appImage(), 'kite-test/web:1.1');
+  assert.equal(appLabels()[`coop-cloud.${STACK}.version`], '1.1.0+1.1');
+  assert.equal(typeLine(), 'TYPE=kite-test-app:1.1.0+1.1');
+  assert.equal(docker('exec', dbContainer(), 'cat', '/data/precious'), 'precious', 'the volume survived the db container being replaced');
+  assert.equal(docker('exec', dbContainer(), 'cat', '/www/version'), 'kite-test/web 1.1');
+});
+
+test('a failed upgrade puts 1.1 back: services, labels, env version and checkout', async () => {
+  const r = await sb.kite(['app', 'upgrade', DOMAIN, '-n']); // newest: 1.2.0+1.2, unhealthy
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, new RegExp(`${STACK}_app`));
+  assert.match(r.stderr, /previous version is running again/);
+  assert.equal(appImage(), 'kite-test/web:1.1');
+  assert.equal(appLabels()[`coop-cloud.${STACK}.version`], '1.1.0+1.1');
+  assert.equal(typeLine(), 'TYPE=kite-test-app:1.1.0+1.1');
+  assert.equal(git(recipeDir(), 'describe', '--tags'), '1.1.0+1.1');
+  const page = await waitForHttp(PORT, '/version');
+  assert.equal(page.body.trim(), 'kite-test/web 1.1');
+});
+
+test('rollback with -n goes to the previous release', async () => {
+  const r = await sb.kite(['app', 'rollback', DOMAIN, '-n']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(appImage(), 'kite-test/web:1.0');
+  assert.equal(appLabels()[`coop-cloud.${STACK}.version`], '1.0.0+1.0');
+  assert.equal(typeLine(), 'TYPE=kite-test-app:1.0.0+1.0');
+});
+
+test('deploy refuses a dirty recipe; --chaos deploys it and records <hash>+U', async () => {
+  appendFileSync(join(recipeDir(), 'compose.yml'), '# a local experiment\n');
+  const refused = await sb.kite(['app', 'deploy', DOMAIN, '--force', '-n']);
+  assert.equal(refused.code, 6);
+  assert.match(refused.stderr, /has locally unstaged changes/);
+  const head = git(recipeDir(), 'rev-parse', 'HEAD').slice(0, 8);
+  const r = await sb.kite(['app', 'deploy', DOMAIN, '--chaos', '-n']);
+  assert.equal(r.code, 0, r.stderr);
+  const labels = appLabels();
+  assert.equal(labels[`coop-cloud.${STACK}.chaos`], 'true');
+  assert.equal(labels[`coop-cloud.${STACK}.chaos-version`], `${head}+U`);
+  assert.equal(labels[`coop-cloud.${STACK}.version`], '1.0.0+1.0', 'chaos keeps the released version label');
+  assert.equal(typeLine(), `TYPE=kite-test-app:${head}+U`);
+  git(recipeDir(), 'checkout', '--', 'compose.yml');
+});
+
+test('--offline works from the local clone with no reachable remote', async () => {
+  renameSync(fixture.remotes, `${fixture.remotes}.away`);
+  try {
+    const failing = await sb.kite(['app', 'deploy', DOMAIN, '1.0.0+1.0', '--force', '-n']);
+    assert.equal(failing.code, 4, 'without --offline an unreachable remote is an error');
+    assert.match(failing.stderr, /--offline/);
+    const r = await sb.kite(['app', 'deploy', DOMAIN, '1.0.0+1.0', '--force', '-n', '--offline', '--debug']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /using local clone \(offline\)/);
+    assert.equal(appLabels()[`coop-cloud.${STACK}.chaos`], 'false');
+  } finally {
+    renameSync(`${fixture.remotes}.away`, fixture.remotes);
+  }
+});
+
+test('a mirror is used when the primary remote is unreachable', async () => {
+  const mirrors = join(root, 'mirror');
+  cpSync(fixture.remotes, mirrors, { recursive: true });
+  writeFileSync(join(sb.abraDir, 'kite.yml'), `recipes:\n  base: file://${fixture.remotes}\n  mirrors:\n    - file://${mirrors}\n`);
+  renameSync(fixture.remotes, `${fixture.remotes}.away`);
+  try {
+    const r = await sb.kite(['app', 'deploy', DOMAIN, '1.0.0+1.0', '--force', '-n', '--debug']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /could not fetch from .*remotes/);
+    assert.match(r.stderr, new RegExp(`using file://${mirrors}/kite-test-app\\.git`));
+  } finally {
+    renameSync(`${fixture.remotes}.away`, fixture.remotes);
+  }
+});
+
+test('two deploys at once: the second refuses naming the holder, or waits with --lock-wait', async () => {
+  sb.setEnv(DOMAIN, 'GREETING', 'locked'); // the app restarts: the first deploy holds the lock for a few seconds
+  const env = { ...process.env, ABRA_DIR: sb.abraDir, KITE_SSH_CONFIG: SSH_CONFIG, NO_COLOR: '1', KITE_OPERATOR: 'alice' };
+  const first = spawn(process.execPath, [join(ROOT, 'bin/kite.js'), 'app', 'deploy', DOMAIN, '--force', '-n', '--offline'], { env, stdio: 'ignore' });
+  const firstDone = new Promise<number>((r) => first.on('close', (c) => r(c ?? -1)));
+  for (let i = 0; i < 100 && !docker('config', 'ls', '--format', '{{.Name}}').includes(`kite-lock-${STACK}`); i++) await new Promise((r) => setTimeout(r, 100));
+  const second = await sb.kite(['app', 'deploy', DOMAIN, '--force', '-n', '--offline'], { KITE_OPERATOR: 'bob' });
+  assert.equal(second.code, 6, second.stderr);
+  assert.match(second.stderr, /versions\.kite\.test is locked: alice@\S+ has been running `deploy` since \d{4}-/);
+  const waiting = await sb.kite(['app', 'deploy', DOMAIN, '--force', '-n', '--offline', '--lock-wait', '120'], { KITE_OPERATOR: 'bob' });
+  assert.equal(await firstDone, 0);
+  assert.equal(waiting.code, 0, waiting.stderr);
+  assert.match(waiting.stderr, /waiting for the lock: alice@/);
+  assert.ok(!docker('config', 'ls', '--format', '{{.Name}}').includes(`kite-lock-${STACK}`), 'lock released');
+});
+
+test('history lists every deploy with its outcome', async () => {
+  const r = await sb.kite(['app', 'history', DOMAIN, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const entries = JSON.parse(r.stdout) as { action: string; from?: string; to?: string; result: string; who: string }[];
+  assert.deepEqual(
+    entries.slice(0, 4).map((e) => [e.action, e.from, e.to, e.result]),
+    [
+      ['deploy', 'N/A', '1.0.0+1.0', 'success'],
+      ['upgrade', '1.0.0+1.0', '1.1.0+1.1', 'success'],
+      ['upgrade', '1.1.0+1.1', '1.2.0+1.2', 'rolled back'],
+      ['rollback', '1.1.0+1.1', '1.0.0+1.0', 'success'],
+    ],
+  );
+  assert.ok(entries.some((e) => e.who.startsWith('alice@')) && entries.some((e) => e.who.startsWith('bob@')));
+});
