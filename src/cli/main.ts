@@ -2,8 +2,9 @@
 // loaded only when it runs, so `kite --help` and `kite --version` stay fast.
 // The tree is registered per noun from src/cli/tree/.
 
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { VERSION } from './version.js';
+import { EXIT } from './exit-codes.js';
 import { registerServerCommands } from './tree/server.js';
 import { registerAppCommands } from './tree/app.js';
 import { registerAppSecretCommands } from './tree/app-secret.js';
@@ -17,13 +18,15 @@ import { registerCompletionCommands } from './tree/completion.js';
 export function buildProgram(): Command {
   const program = new Command('kite')
     .description('Co-op Cloud apps and recipes on Docker Swarm, compatible with abra')
-    .version(VERSION, '-v, --version')
+    // `-v` is handled in main(): after a command it is that command's flag (server prune -v)
+    .version(VERSION, '--version', 'output the version number (also -v, before any command)')
     .option('-d, --debug', 'show debug output')
     .option('-n, --no-input', 'never prompt; fail with a clear error instead')
     .option('-o, --offline', 'do not use the network for recipes or catalogue')
     .option('-m, --machine', 'machine-readable JSON output')
     .option('--json', 'same as --machine')
-    .showHelpAfterError();
+    .showHelpAfterError('(run with --help for usage and examples)')
+    .exitOverride(); // inherited by every subcommand: usage errors exit 2, see main()
 
   registerServerCommands(program);
   const app = program.command('app').alias('a').description('manage apps');
@@ -40,5 +43,16 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  await buildProgram().parseAsync(argv);
+  // `kite app ls | head`: a closed pipe ends the output, not the process with a stack trace
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    // help and --version exit 0; every other commander error is bad usage
+    process.exitCode = e.exitCode === 0 ? 0 : EXIT.usage;
+  }
 }
