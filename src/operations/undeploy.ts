@@ -1,6 +1,11 @@
 // Undeploy an app like `docker stack rm`: remove the stack's services, wait
 // until their tasks are gone, then remove the stack's networks and wait for
 // them too. Volumes, secrets and configs stay (`app remove` deletes those).
+// With `prune` (abra's `undeploy --prune`), the stack's configs — those
+// labelled com.docker.stack.namespace=<stack>, i.e. every version a deploy
+// created — are removed too: nothing uses them once the services are gone,
+// and the next deploy creates the versions it needs. Secrets and volumes
+// are never pruned.
 
 import type { DockerPort } from '../ports/docker.js';
 import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
@@ -10,6 +15,8 @@ import type { DeployEvent } from './events.js';
 export interface UndeployOptions {
   timeoutSeconds?: number;
   pollMs?: number;
+  /** also remove the stack's configs once the services are gone */
+  prune?: boolean;
 }
 
 export async function* undeploy(stack: string, domain: string, docker: DockerPort, opts: UndeployOptions = {}): AsyncGenerator<DeployEvent, void> {
@@ -52,5 +59,24 @@ export async function* undeploy(stack: string, domain: string, docker: DockerPor
   while ((await docker.listNetworks(filter)).length > 0) {
     if (Date.now() > deadline) throw new DockerApiError(`timed out waiting for the networks of ${stack} to go`);
     await pause();
+  }
+
+  if (opts.prune) yield* pruneConfigs(docker, filter);
+}
+
+/** Remove the stack's configs; one still in use (by a service outside the stack) is left with a warning. */
+async function* pruneConfigs(docker: DockerPort, filter: { label: string[] }): AsyncGenerator<DeployEvent, void> {
+  for (const c of await docker.listConfigs(filter)) {
+    try {
+      await docker.removeConfig(c.ID);
+      yield { type: 'removed', object: 'config', name: c.Spec.Name };
+    } catch (e) {
+      if (e instanceof DockerApiError && e.statusCode === 404) continue;
+      if (e instanceof DockerApiError && /in use/i.test(e.message)) {
+        yield { type: 'warning', message: `config ${c.Spec.Name} kept: ${e.message}` };
+        continue;
+      }
+      throw e;
+    }
   }
 }

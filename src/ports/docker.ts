@@ -3,6 +3,7 @@
 // Shapes are the Engine API's own JSON (PascalCase), trimmed to what we read.
 
 import type { ServiceSpec, NetworkCreate, SecretSpec, ConfigSpec } from '../core/convert/swarm-types.js';
+import type { Duplex, Readable } from 'node:stream';
 
 export type Filters = Record<string, string[]>;
 
@@ -66,6 +67,34 @@ export interface Info {
   Swarm: { LocalNodeState: string; ControlAvailable: boolean; NodeID?: string };
 }
 
+/** POST /containers/{id}/exec body (the fields kite sets) */
+export interface ExecConfig {
+  Cmd: string[];
+  Env?: string[];
+  User?: string;
+  WorkingDir?: string;
+  Tty: boolean;
+  AttachStdin: boolean;
+  AttachStdout: boolean;
+  AttachStderr: boolean;
+}
+
+export interface ExecState {
+  Running: boolean;
+  ExitCode: number | null;
+}
+
+/** a path in a container (X-Docker-Container-Path-Stat) */
+export interface PathStat {
+  name: string;
+  size: number;
+  isDir: boolean;
+  isSymlink: boolean;
+  /** permission bits */
+  mode: number;
+  linkTarget?: string;
+}
+
 export interface DockerPort {
   /** the server name this client talks to, for messages */
   readonly server: string;
@@ -95,6 +124,18 @@ export interface DockerPort {
 
   listVolumes(filters?: Filters): Promise<Volume[]>;
   removeVolume(name: string): Promise<void>;
+
+  /** exec in a running container: create, start attached (hijacked socket), resize a TTY, read the exit code */
+  createExec(containerId: string, config: ExecConfig): Promise<{ Id: string }>;
+  /** the hijacked connection: write stdin (end() closes it); read raw output with a TTY, multiplexed frames without */
+  startExec(execId: string, tty: boolean): Promise<Duplex>;
+  resizeExec(execId: string, size: { rows: number; cols: number }): Promise<void>;
+  inspectExec(execId: string): Promise<ExecState>;
+
+  /** container files as tar (GET/PUT/HEAD /containers/{id}/archive); stat is undefined when the path does not exist */
+  statContainerPath(containerId: string, path: string): Promise<PathStat | undefined>;
+  getArchive(containerId: string, path: string): Promise<{ stat?: PathStat; tar: Readable }>;
+  putArchive(containerId: string, dir: string, tar: Readable): Promise<void>;
 
   /** release the connection (ssh tunnel, sockets) */
   close(): Promise<void>;

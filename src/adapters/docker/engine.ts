@@ -8,6 +8,9 @@ import type { ConfigSpec, NetworkCreate, SecretSpec, ServiceSpec } from '../../c
 import { DockerApiError, SshError, type KiteError } from '../../core/errors.js';
 import { openTunnel, type Tunnel } from './ssh-tunnel.js';
 import { demuxLogs } from './demux.js';
+import { getArchive, putArchive, startExecStream, statContainerPath, type RawDialer } from './attach.js';
+import type { ExecConfig, ExecState, PathStat } from '../../ports/docker.js';
+import type { Duplex, Readable } from 'node:stream';
 
 /** Newest Engine API version kite speaks; older daemons are met at theirs. */
 export const MAX_API_VERSION = '1.47';
@@ -198,6 +201,32 @@ class Engine implements DockerPort {
   }
   async removeVolume(name: string): Promise<void> {
     await this.dial({ path: `/volumes/${encodeURIComponent(name)}`, method: 'DELETE' });
+  }
+
+  createExec(containerId: string, config: ExecConfig): Promise<{ Id: string }> {
+    return this.dial({ path: `/containers/${encodeURIComponent(containerId)}/exec`, method: 'POST', body: config, statusCodes: { 404: 'no such container', 409: 'container is paused or not running' } });
+  }
+  startExec(execId: string, tty: boolean): Promise<Duplex> {
+    return startExecStream(this.raw(), execId, tty);
+  }
+  async resizeExec(execId: string, size: { rows: number; cols: number }): Promise<void> {
+    await this.dial({ path: `/exec/${encodeURIComponent(execId)}/resize`, method: 'POST', query: { h: size.rows, w: size.cols }, body: {} });
+  }
+  inspectExec(execId: string): Promise<ExecState> {
+    return this.dial({ path: `/exec/${encodeURIComponent(execId)}/json`, method: 'GET' });
+  }
+  statContainerPath(containerId: string, path: string): Promise<PathStat | undefined> {
+    return statContainerPath(this.raw(), containerId, path);
+  }
+  getArchive(containerId: string, path: string): Promise<{ stat?: PathStat; tar: Readable }> {
+    return getArchive(this.raw(), containerId, path);
+  }
+  putArchive(containerId: string, dir: string, tar: Readable): Promise<void> {
+    return putArchive(this.raw(), containerId, dir, tar);
+  }
+  /** what the streaming calls in attach.ts need from this client */
+  private raw(): RawDialer {
+    return { modem: this.docker.modem, lost: () => this.tunnel?.lost(), translate: (e) => this.translate(e) };
   }
 
   async close(): Promise<void> {

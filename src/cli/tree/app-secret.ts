@@ -13,4 +13,35 @@ export function registerAppSecretCommands(app: Command): void {
     .description('generate secrets and store them on the server (values are shown once)')
     .addHelpText('after', example('kite app secret generate cloud.example.com --all', 'kite app secret generate cloud.example.com db_password v2'))
     .action(action(() => import('../../commands/app/secret-generate.js')));
+  secret
+    .command('insert')
+    .alias('i')
+    .argument('<domain>', 'app domain')
+    .argument('<secret>', 'secret name (as in the recipe)')
+    .argument('<version>', 'secret version, e.g. v1')
+    .argument('[data]', 'the value (with --file: a file path; omitted: read from stdin)')
+    .option('-f, --file', 'the data argument is a file whose content is the value')
+    .option('-t, --trim', 'strip leading and trailing whitespace (e.g. a final newline) from the value')
+    .description('store a value you provide as a secret on the server (it is never printed)')
+    .addHelpText(
+      'after',
+      example('kite app secret insert cloud.example.com smtp_password v1 "s3cr3t"', 'kite app secret insert cloud.example.com ssl_cert v1 cert.pem -f', 'pass show smtp | kite app secret insert cloud.example.com smtp_password v2 --trim'),
+    )
+    .action(action(() => import('../../commands/app/secret-insert.js')));
+  secret
+    .command('ls')
+    .alias('list')
+    .argument('<domain>', 'app domain')
+    .description("list the app's secrets and whether they exist on the server")
+    .addHelpText('after', example('kite app secret ls cloud.example.com'))
+    .action(action(() => import('../../commands/app/secret-ls.js')));
+  secret
+    .command('rm')
+    .alias('remove')
+    .argument('<domain>', 'app domain')
+    .argument('[secret]', 'secret name (its version from the env file)')
+    .option('-a, --all', "remove every secret of the app that exists on the server")
+    .description('remove secrets from the server (refused while a service uses them)')
+    .addHelpText('after', example('kite app secret rm cloud.example.com db_password', 'kite app secret rm cloud.example.com --all'))
+    .action(action(() => import('../../commands/app/secret-rm.js')));
 }

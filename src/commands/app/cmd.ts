@@ -1,0 +1,53 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { constants } from 'node:os';
+import type { Context } from '../../cli/context.js';
+import { loadApp } from '../../operations/load-app.js';
+import { planCmd, readAbraSh } from '../../operations/app-cmd.js';
+import { startExec } from '../../operations/app-exec.js';
+import { attachSession, stdinIsPiped } from '../../cli/exec-io.js';
+
+interface Flags {
+  local?: boolean;
+  list?: boolean;
+  remoteUser?: string;
+  tty?: boolean;
+}
+
+/** `app cmd <domain> [service] <function> [-- args...]`: exits with the function's exit code. */
+export async function run(ctx: Context, domain: string, operands: string[], flags: Flags): Promise<void> {
+  const app = loadApp(ctx.dir, domain);
+  const abraSh = readAbraSh(ctx.dir, app);
+  if (flags.list) {
+    if (ctx.io.json) return ctx.io.jsonData(abraSh.functions);
+    for (const f of abraSh.functions) ctx.io.data(f);
+    return;
+  }
+  const plan = await planCmd(app, abraSh, operands, {
+    local: Boolean(flags.local),
+    user: flags.remoteUser,
+    shell: localShell(),
+    docker: () => ctx.docker(app.server),
+  });
+  if (plan.mode === 'local') {
+    ctx.io.debug(`running ${plan.fn} locally in ${plan.cwd}`);
+    const code = await new Promise<number>((resolve, reject) => {
+      const child = spawn(plan.argv[0], plan.argv.slice(1), { cwd: plan.cwd, env: { ...process.env, ...plan.env }, stdio: 'inherit' });
+      child.on('error', reject);
+      child.on('close', (c, signal) => resolve(c ?? (signal ? 128 + (constants.signals[signal] ?? 15) : 1)));
+    });
+    if (code !== 0) process.exitCode = code;
+    return;
+  }
+  ctx.io.debug(`running ${plan.fn} in ${plan.target.service} (container ${plan.target.containerId.slice(0, 12)})`);
+  const tty = Boolean(flags.tty) && Boolean(process.stdin.isTTY);
+  const forwardStdin = tty || stdinIsPiped();
+  const docker = await ctx.docker(app.server);
+  const session = await startExec(docker, plan.target.containerId, { ...plan.request, tty, stdin: forwardStdin });
+  const code = await attachSession(session, { forwardStdin });
+  if (code !== 0) process.exitCode = code;
+}
+
+/** bash like abra, sh where there is no bash */
+function localShell(): string {
+  return spawnSync('bash', ['-c', 'true']).status === 0 ? 'bash' : 'sh';
+}

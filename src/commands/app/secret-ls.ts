@@ -1,0 +1,15 @@
+import type { Context } from '../../cli/context.js';
+import { loadApp } from '../../operations/load-app.js';
+import { secretStatuses } from '../../operations/secret-manage.js';
+
+export async function run(ctx: Context, domain: string): Promise<void> {
+  const app = loadApp(ctx.dir, domain);
+  const docker = await ctx.docker(app.server);
+  const rows = await secretStatuses(app, docker);
+  if (ctx.io.json) return ctx.io.jsonData(rows);
+  if (rows.length === 0) return ctx.io.info(`the recipe of ${domain} defines no secrets`);
+  ctx.io.table(
+    ['SECRET', 'VERSION', 'GENERATED-ON-SERVER', 'REMOTE NAME'],
+    rows.map((r) => [r.name, r.version, String(r.createdOnServer), r.remoteName]),
+  );
+}

@@ -1,0 +1,65 @@
+// `app remove`: delete an undeployed app's server-side state — its volumes,
+// secrets and configs — before the caller deletes the env file (last, so a
+// failure here leaves the app known to kite and the command can be re-run).
+//
+// What belongs to the app:
+// - volumes and configs labelled com.docker.stack.namespace=<stack>;
+// - secrets: the current version of every secret the recipe defines (from
+//   the env file's SECRET_*_VERSION), older versions of them
+//   (`<stack>_<secret>_<version>`, a version without `_`), and any secret
+//   labelled with the stack namespace.
+
+import type { DockerPort } from '../ports/docker.js';
+import type { AppSecret } from '../core/secrets.js';
+import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
+import { DockerApiError } from '../core/errors.js';
+import { assertUndeployed, removeVolume } from './app-volumes.js';
+import { removeSecretObject } from './secret-manage.js';
+
+export interface RemovalPlan {
+  volumes: string[];
+  secrets: { id: string; name: string }[];
+  configs: { id: string; name: string }[];
+}
+
+export async function planRemoval(docker: DockerPort, stack: string, domain: string, secrets: AppSecret[] | undefined): Promise<RemovalPlan> {
+  await assertUndeployed(docker, stack, domain, 'data');
+  const label = { label: [`${NAMESPACE_LABEL}=${stack}`] };
+  const [volumes, configs, allSecrets] = await Promise.all([docker.listVolumes(label), docker.listConfigs(label), docker.listSecrets()]);
+  const current = new Set((secrets ?? []).map((s) => s.remoteName));
+  const shortNames = (secrets ?? []).map((s) => s.name);
+  const belongs = (name: string, labels?: Record<string, string> | null) =>
+    current.has(name) ||
+    labels?.[NAMESPACE_LABEL] === stack ||
+    shortNames.some((n) => name.startsWith(`${stack}_${n}_`) && !name.slice(stack.length + n.length + 2).includes('_'));
+  return {
+    volumes: volumes.map((v) => v.Name).sort(),
+    secrets: allSecrets.filter((s) => belongs(s.Spec.Name, s.Spec.Labels)).map((s) => ({ id: s.ID, name: s.Spec.Name })).sort(byName),
+    configs: configs.map((c) => ({ id: c.ID, name: c.Spec.Name })).sort(byName),
+  };
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name.localeCompare(b.name);
+}
+
+export type RemovedObject = { object: 'volume' | 'secret' | 'config'; name: string };
+
+export async function* executeRemoval(docker: DockerPort, plan: RemovalPlan, domain: string): AsyncGenerator<RemovedObject> {
+  for (const v of plan.volumes) {
+    await removeVolume(docker, v, domain);
+    yield { object: 'volume', name: v };
+  }
+  for (const s of plan.secrets) {
+    await removeSecretObject(docker, s.id, s.name, domain);
+    yield { object: 'secret', name: s.name };
+  }
+  for (const c of plan.configs) {
+    try {
+      await docker.removeConfig(c.id);
+    } catch (e) {
+      if (!(e instanceof DockerApiError && e.statusCode === 404)) throw e;
+    }
+    yield { object: 'config', name: c.name };
+  }
+}
