@@ -5,6 +5,10 @@
 #   scripts/rig.sh down   stop and remove what `up` created (and only that)
 #   scripts/rig.sh swarm  only Docker, a single-node swarm and the proxy network
 #
+# `up` also serves an image registry on 127.0.0.1:$REGISTRY_PORT (Debian's
+# docker-registry, storage in .rig/registry) holding $IMAGE:{1.0,1.1,2.0} as
+# 127.0.0.1:$REGISTRY_PORT/$IMAGE, for the `kite recipe upgrade` tests.
+#
 # State lives in .rig/ (gitignored): keys, ssh config, pids, and a list of
 # what `up` created so `down` removes exactly that. Safe to run twice.
 set -euo pipefail
@@ -13,6 +17,7 @@ RIG="$PWD/.rig"
 SSH_PORT="${KITE_RIG_SSH_PORT:-2222}"
 DEAD_PORT="${KITE_RIG_DEAD_PORT:-2299}"
 IMAGE=kite-test/web
+REGISTRY_PORT="${KITE_RIG_REGISTRY_PORT:-5000}"
 
 log() { printf 'rig: %s\n' "$*" >&2; }
 created() { echo "$1" >>"$RIG/created"; }
@@ -26,6 +31,7 @@ install_missing() {
   [ -x /bin/busybox ] || need+=(busybox-static)
   command -v git >/dev/null || need+=(git)
   command -v tmux >/dev/null || need+=(tmux)
+  command -v docker-registry >/dev/null || need+=(docker-registry)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]}"
     as_root apt-get update -qq
@@ -131,6 +137,33 @@ EOF
   created sshd
 }
 
+registry_up() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$REGISTRY_PORT/v2/"; }
+
+# The registry runs detached (setsid) so it outlives this script; its pid is
+# in .rig/registry/registry.pid. Tags already in the registry are not pushed again.
+start_registry() {
+  local d="$RIG/registry" tag remote
+  mkdir -p "$d/data"
+  if ! registry_up; then
+    log "starting docker-registry on 127.0.0.1:$REGISTRY_PORT"
+    printf '%s\n' 'version: 0.1' 'log:' '  level: warn' 'storage:' '  filesystem:' "    rootdirectory: $d/data" \
+      '  delete:' '    enabled: true' 'http:' "  addr: 127.0.0.1:$REGISTRY_PORT" >"$d/config.yml"
+    setsid docker-registry serve "$d/config.yml" >"$d/registry.log" 2>&1 </dev/null &
+    echo $! >"$d/registry.pid"
+    was_created registry || created registry
+    for _ in $(seq 1 50); do registry_up && break; sleep 0.1; done
+    registry_up || { log "docker-registry did not start; see $d/registry.log"; tail -20 "$d/registry.log" >&2; exit 1; }
+  fi
+  for tag in 1.0 1.1 2.0; do
+    remote="127.0.0.1:$REGISTRY_PORT/$IMAGE:$tag"
+    if curl -fs -o /dev/null --max-time 5 -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+      "http://127.0.0.1:$REGISTRY_PORT/v2/$IMAGE/manifests/$tag"; then continue; fi
+    docker tag "$IMAGE:$tag" "$remote"
+    docker push -q "$remote" >/dev/null
+    was_created "image:$remote" || created "image:$remote"
+  done
+}
+
 up() {
   mkdir -p "$RIG"
   install_missing
@@ -138,6 +171,7 @@ up() {
   start_swarm
   build_images
   start_sshd
+  start_registry
   log "ready (ssh config: $RIG/ssh_config)"
 }
 
@@ -150,6 +184,7 @@ down() {
     done
   fi
   if was_created sshd && [ -f "$RIG/ssh/sshd.pid" ]; then kill "$(cat "$RIG/ssh/sshd.pid")" 2>/dev/null || true; fi
+  if was_created registry && [ -f "$RIG/registry/registry.pid" ]; then kill "$(cat "$RIG/registry/registry.pid")" 2>/dev/null || true; fi
   if docker_up; then
     grep '^image:' "$RIG/created" 2>/dev/null | sed 's/^image://' | while read -r img; do
       docker image rm -f "$img" >/dev/null 2>&1 || true
