@@ -36,6 +36,10 @@ export interface RecipeRepo {
   currentRef(): Promise<string>;
   fetch(mirrors: string[], offline: boolean): Promise<FetchReport>;
   readAt(ref: string, path: string): Promise<string | undefined>;
+  /** the URL of `origin`, if there is one */
+  originUrl(): Promise<string | undefined>;
+  /** the remote's default branch (origin/HEAD), else the checked-out branch, else main/master */
+  defaultBranch(): Promise<string>;
 }
 
 export function isGitRepo(dir: string): boolean {
@@ -120,6 +124,28 @@ export function openRecipe(dir: string): RecipeRepo {
       } catch {
         return undefined;
       }
+    },
+    async originUrl() {
+      try {
+        return (await g.raw(['remote', 'get-url', 'origin'])).trim() || undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async defaultBranch() {
+      const attempt = async (args: string[]) => {
+        try {
+          return (await g.raw(args)).trim();
+        } catch {
+          return '';
+        }
+      };
+      const remoteHead = await attempt(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']);
+      if (remoteHead) return remoteHead.replace(/^origin\//, '');
+      const current = await attempt(['symbolic-ref', '--quiet', '--short', 'HEAD']);
+      if (current) return current;
+      for (const b of ['main', 'master']) if (await attempt(['rev-parse', '--verify', '--quiet', `refs/heads/${b}`])) return b;
+      return 'main';
     },
   };
 }

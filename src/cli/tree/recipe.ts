@@ -27,6 +27,26 @@ export function registerRecipeCommands(recipe: Command): void {
     .description('create a new recipe from the Co-op Cloud template in $ABRA_DIR/recipes/<recipe> (a git repository)')
     .addHelpText('after', example('kite recipe new my-app', 'kite recipe new my-app -N "My App" -u "Jo Doe" -e jo@example.com'))
     .action(action(() => import('../../commands/recipe/new.js')));
+  recipe
+    .command('ls')
+    .alias('list')
+    .option('-p, --pattern <text>', 'only recipes whose name or description contains it')
+    .option('--category <category>', 'only recipes of this category (Apps, Utilities, …)')
+    .option('--status <n>', 'only recipes with this status score (0–5)')
+    .description('list the recipes of the catalogue with their scores (status, healthcheck, backups, email, tests, SSO)')
+    .addHelpText('after', '\nReads $ABRA_DIR/catalogue/recipes.json, brought up to date first unless -o/--offline.\n' + example('kite recipe ls', 'kite recipe ls -p cloud --status 4', 'kite recipe ls -m   # JSON'))
+    .action(action(() => import('../../commands/recipe/ls.js')));
+  recipe
+    .command('versions')
+    .alias('v')
+    .argument('<recipe>', 'recipe name')
+    .description("list a recipe's released versions with each service's image, tag and digest")
+    .addHelpText(
+      'after',
+      '\nFrom the catalogue; a recipe it does not list is read from the release tags of its\nlocal clone (digests unknown). The output says which.\n' +
+        example('kite recipe versions gitea', 'kite recipe versions gitea -m   # JSON'),
+    )
+    .action(action(() => import('../../commands/recipe/versions.js')));
 }
 
 /**

@@ -16,8 +16,28 @@ export function readmeMetadata(readme: string): Record<string, string> | undefin
   const block = readme.slice(start, end < 0 ? undefined : end);
   const out: Record<string, string> = {};
   for (const line of block.split(/\r?\n/)) {
-    const m = /^\s*[*-]\s*\*\*([^*]+)\*\*\s*:?\s*(.*)$/.exec(line);
-    if (m) out[m[1].trim().replace(/:$/, '')] = m[2].trim();
+    const f = fieldLine(line);
+    if (f) out[f.key] = f.value;
   }
   return out;
+}
+
+/**
+ * One `* **Key**: value` field: from the metadata block when it is there,
+ * else from the first such line anywhere in the README (`Maintainers` is
+ * often written below the block).
+ */
+export function readmeField(readme: string, key: string): string | undefined {
+  const inBlock = readmeMetadata(readme)?.[key];
+  if (inBlock !== undefined) return inBlock;
+  for (const line of readme.split(/\r?\n/)) {
+    const f = fieldLine(line);
+    if (f?.key === key) return f.value;
+  }
+  return undefined;
+}
+
+function fieldLine(line: string): { key: string; value: string } | undefined {
+  const m = /^\s*[*-]\s*\*\*([^*]+)\*\*\s*:?\s*(.*)$/.exec(line);
+  return m ? { key: m[1].trim().replace(/:$/, ''), value: m[2].trim() } : undefined;
 }

@@ -1,0 +1,59 @@
+// kite recipe ls: the recipes of the catalogue with their README scores
+// (table, or JSON with -m), filtered by pattern, category or status.
+
+import type { Context } from '../../cli/context.js';
+import type { Maintainer, RecipeMeta } from '../../core/catalogue.js';
+import { UsageError } from '../../core/errors.js';
+import { loadCatalogue } from '../../operations/catalogue-read.js';
+
+export interface LsFlags {
+  pattern?: string;
+  category?: string;
+  status?: string;
+}
+
+export async function run(ctx: Context, flags: LsFlags): Promise<void> {
+  const status = flags.status === undefined ? undefined : parseStatusFlag(flags.status);
+  const loaded = await loadCatalogue(ctx.dir, Boolean(ctx.globals.offline));
+  for (const w of loaded.warnings) ctx.io.warn(w);
+  if (ctx.globals.offline) ctx.io.info(`offline: the catalogue as the local copy has it (${loaded.path})`);
+  else if (loaded.local) ctx.io.info(`catalogue: the local copy ${loaded.path}, not brought up to date`);
+  else ctx.io.debug(`catalogue: ${loaded.path}, up to date with ${loaded.source}`);
+
+  const pattern = flags.pattern?.toLowerCase();
+  const recipes = Object.entries(loaded.catalogue)
+    .map(([key, meta]) => ({ ...meta, name: meta.name || key }))
+    .filter((m) => !pattern || m.name.toLowerCase().includes(pattern) || m.description.toLowerCase().includes(pattern))
+    .filter((m) => !flags.category || m.category.toLowerCase() === flags.category.toLowerCase())
+    .filter((m) => status === undefined || m.features.status === status)
+    .sort((a, b) => a.name.localeCompare(b.name));
+
+  if (ctx.io.json) {
+    ctx.io.jsonData(recipes.map(row));
+    return;
+  }
+  const withMaintainers = recipes.some((m) => m.maintainers?.length);
+  const headers = ['NAME', 'CATEGORY', 'STATUS', 'HEALTHCHECK', 'BACKUPS', 'EMAIL', 'TESTS', 'SSO', ...(withMaintainers ? ['MAINTAINERS'] : [])];
+  ctx.io.table(
+    headers,
+    recipes.map((m) => {
+      const r = row(m);
+      return [r.name, r.category, String(r.status), r.healthcheck, r.backups, r.email, r.tests, r.sso, ...(withMaintainers ? [(m.maintainers ?? []).map(who).join(', ')] : [])];
+    }),
+  );
+  ctx.io.info(`${recipes.length} recipe${recipes.length === 1 ? '' : 's'}${recipes.length < Object.keys(loaded.catalogue).length ? ` (of ${Object.keys(loaded.catalogue).length})` : ''}`);
+}
+
+function row(m: RecipeMeta) {
+  const f = m.features;
+  return { name: m.name, category: m.category, status: f.status, healthcheck: f.healthcheck, backups: f.backups, email: f.email, tests: f.tests, sso: f.sso, maintainers: m.maintainers ?? [] };
+}
+
+function who(m: Maintainer): string {
+  return m.handle ? `@${m.handle}` : (m.name ?? m.email ?? '');
+}
+
+function parseStatusFlag(v: string): number {
+  if (!/^\d+$/.test(v.trim())) throw new UsageError(`--status must be a score (0–5), not "${v}"`);
+  return Number(v);
+}
