@@ -61,7 +61,7 @@ export class CatalogueRepo {
     if (!this.isGitRepo()) {
       return { source: `local copy ${this.dir}`, local: true, warnings: [`${this.dir} is not a git repository: using ${CATALOGUE_FILE} as it is`] };
     }
-    return this.pull(urls);
+    return this.pull(urls, allowMissing);
   }
 
   private async clone(urls: string[]): Promise<CatalogueSync> {
@@ -79,7 +79,7 @@ export class CatalogueRepo {
     throw new RemoteError(`could not clone the catalogue from ${failures.join('; ')}`, 'check the network, configure a mirror (catalogue.mirrors in $ABRA_DIR/kite.yml), or use --offline with a local copy');
   }
 
-  private async pull(urls: string[]): Promise<CatalogueSync> {
+  private async pull(urls: string[], allowMissing: boolean): Promise<CatalogueSync> {
     const g = git(this.dir);
     const branch = await this.branch();
     if (!branch) return { source: `local copy ${this.dir}`, local: true, warnings: [`${this.dir} is not on a branch: using it as it is`] };
@@ -99,7 +99,7 @@ export class CatalogueRepo {
         return { source: `local copy ${this.dir}`, local: true, warnings };
       }
     }
-    if (!this.exists()) throw new RemoteError(`could not fetch the catalogue from any of ${urls.join(', ')}`, 'check the network, or configure a mirror (catalogue.mirrors in $ABRA_DIR/kite.yml)');
+    if (!this.exists() && !allowMissing) throw new RemoteError(`could not fetch the catalogue from any of ${urls.join(', ')}`, 'check the network, or configure a mirror (catalogue.mirrors in $ABRA_DIR/kite.yml)');
     warnings.push(`the catalogue could not be brought up to date: using the local copy ${this.dir}`);
     return { source: `local copy ${this.dir}`, local: true, warnings };
   }
