@@ -23,14 +23,14 @@ export function wantTty(flag: boolean | undefined): boolean {
 }
 
 /** Run the session to its end; resolves with the process's exit code. */
-export async function attachSession(session: ExecSession, opts: { forwardStdin: boolean }): Promise<number> {
-  return session.tty ? attachTty(session) : attachPipes(session, opts.forwardStdin);
+export async function attachSession(session: ExecSession, opts: { forwardStdin: boolean; stdoutTo?: NodeJS.WriteStream }): Promise<number> {
+  return session.tty ? attachTty(session) : attachPipes(session, opts.forwardStdin, opts.stdoutTo ?? process.stdout);
 }
 
-async function attachPipes(session: ExecSession, forwardStdin: boolean): Promise<number> {
+async function attachPipes(session: ExecSession, forwardStdin: boolean, stdout: NodeJS.WriteStream): Promise<number> {
   const { stream } = session;
   const frames = new FrameReader();
-  const outputs = { stdout: process.stdout, stderr: process.stderr };
+  const outputs = { stdout, stderr: process.stderr };
   let blocked = 0; // outputs we wait to drain before reading on
   const drained = () => {
     if (--blocked === 0) stream.resume();

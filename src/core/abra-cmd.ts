@@ -4,7 +4,7 @@
 // /tmp/abra.sh in the container; kite passes its text in the exec's
 // environment instead (KITE_ABRA_SH), so nothing is left in the container.
 
-import { NotFoundError, UsageError } from './errors.js';
+import { NotFoundError, RecipeError, UsageError } from './errors.js';
 
 export const ABRA_SH_ENV = 'KITE_ABRA_SH';
 
@@ -63,4 +63,27 @@ export function remoteCmdEnv(env: Record<string, string>, service: string, abraS
 /** argv for --local: source abra.sh from the recipe directory, then call the function. */
 export function localCmdArgv(shell: string, abraShPath: string, fn: string, args: string[]): string[] {
   return [shell, '-c', '. "$0"; "$@"', abraShPath, fn, ...args];
+}
+
+export interface PostDeployCmd {
+  service: string;
+  fn: string;
+  args: string[];
+}
+
+/**
+ * POST_DEPLOY_CMDS from the app env: `<service> <function> [args...]`
+ * entries separated by `|`, words separated by spaces (abra splits on single
+ * spaces; runs of spaces are treated as one here).
+ */
+export function parsePostDeployCmds(value: string, file?: string): PostDeployCmd[] {
+  return value
+    .split('|')
+    .map((c) => c.trim())
+    .filter((c) => c.length > 0)
+    .map((c) => {
+      const [service, fn, ...args] = c.split(/\s+/);
+      if (!fn) throw new RecipeError(`"${c}" needs a service and a function, e.g. "app migrate"`, file, { key: 'POST_DEPLOY_CMDS' });
+      return { service, fn, args };
+    });
 }

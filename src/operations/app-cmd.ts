@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { DockerPort } from '../ports/docker.js';
 import { readAbraShFunctions } from '../core/abra-sh.js';
-import { checkFunction, localCmdArgv, remoteCmdArgv, remoteCmdEnv, splitCmdOperands } from '../core/abra-cmd.js';
+import { checkFunction, localCmdArgv, parsePostDeployCmds, remoteCmdArgv, remoteCmdEnv, splitCmdOperands } from '../core/abra-cmd.js';
 import { NotFoundError } from '../core/errors.js';
 import type { LoadedApp } from './load-app.js';
 import type { AbraDir } from '../adapters/abra-dir.js';
@@ -45,4 +45,22 @@ export async function planCmd(
   const target = await findServiceContainer(docker, app.stack, app.domain, service);
   const short = target.service.slice(app.stack.length + 1);
   return { mode: 'remote', fn, args, target, request: { cmd: remoteCmdArgv(fn, args), env: remoteCmdEnv(app.env, short, abraSh.text), user: opts.user } };
+}
+
+/**
+ * POST_DEPLOY_CMDS of the app env as remote `app cmd` plans, all checked
+ * (functions exist, services run) before any runs. Empty when unset.
+ */
+export async function planPostDeployCmds(app: LoadedApp, dir: AbraDir, docker: DockerPort): Promise<Extract<CmdPlan, { mode: 'remote' }>[]> {
+  const value = app.appEnv.POST_DEPLOY_CMDS?.trim();
+  if (!value) return [];
+  const cmds = parsePostDeployCmds(value, app.path);
+  const abraSh = readAbraSh(dir, app);
+  const plans: Extract<CmdPlan, { mode: 'remote' }>[] = [];
+  for (const c of cmds) {
+    checkFunction(c.fn, abraSh.functions, app.recipe);
+    const target = await findServiceContainer(docker, app.stack, app.domain, c.service);
+    plans.push({ mode: 'remote', fn: c.fn, args: c.args, target, request: { cmd: remoteCmdArgv(c.fn, c.args), env: remoteCmdEnv(app.env, c.service, abraSh.text) } });
+  }
+  return plans;
 }

@@ -242,3 +242,21 @@ test('app restart --all-services restarts every service; errors name what to do'
   const idle = await sb.kite(['app', 'restart', IDLE, 'app']);
   assert.equal(idle.code, 6);
 });
+
+test('deploy runs POST_DEPLOY_CMDS through the app cmd mechanism once converged', async () => {
+  sb.setEnv(DOMAIN, 'POST_DEPLOY_CMDS', '"app echo_args after deploy|worker where_am_i"');
+  const r = await sb.kite(['app', 'deploy', DOMAIN, '--force']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /running post-deploy command `echo_args after deploy` in app-exec_kite_test_app/);
+  assert.match(r.stdout, new RegExp(`^\\[after\\]\\[deploy\\] n=2 greeting=hello domain=${DOMAIN.replace(/\./g, '\\.')} target=app$`, 'm'));
+  assert.match(r.stdout, /^kite-test\/web 1\.0$/m);
+  // a function abra.sh does not define fails the command, naming it
+  sb.setEnv(DOMAIN, 'POST_DEPLOY_CMDS', 'app no_such_fn');
+  const bad = await sb.kite(['app', 'deploy', DOMAIN, '--force']);
+  assert.equal(bad.code, 5);
+  assert.match(bad.stderr, /has no function "no_such_fn"/);
+  // -c: convergence not awaited, so no post-deploy commands
+  const quick = await sb.kite(['app', 'deploy', DOMAIN, '--force', '-c']);
+  assert.equal(quick.code, 0, quick.stderr);
+  assert.doesNotMatch(quick.stderr, /post-deploy/);
+});

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { checkFunction, localCmdArgv, remoteCmdArgv, remoteCmdEnv, splitCmdOperands } from '../../src/core/abra-cmd.js';
+import { checkFunction, localCmdArgv, parsePostDeployCmds, remoteCmdArgv, remoteCmdEnv, splitCmdOperands } from '../../src/core/abra-cmd.js';
 import { NotFoundError, UsageError } from '../../src/core/errors.js';
 
 const known = { functions: ['migrate', 'set_admin'], services: ['app', 'db'] };
@@ -47,4 +47,12 @@ test('local argv sources abra.sh from its path', async () => {
   const argv = localCmdArgv('sh', join(dir, 'abra.sh'), 'show', ['x y']);
   const out = execFileSync(argv[0], argv.slice(1), { env: { GREETING: 'yo', TARGET: '', PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
   assert.equal(out, '[x y] n=1 target= greeting=yo v=v1\n');
+});
+
+test('POST_DEPLOY_CMDS: service, function and arguments per |-separated entry', () => {
+  assert.deepEqual(parsePostDeployCmds('app migrate|db  set_admin alice  bob | '), [
+    { service: 'app', fn: 'migrate', args: [] },
+    { service: 'db', fn: 'set_admin', args: ['alice', 'bob'] },
+  ]);
+  assert.throws(() => parsePostDeployCmds('app migrate|lonely', '/x.env'), /x\.env \(POST_DEPLOY_CMDS\): "lonely" needs a service and a function/);
 });

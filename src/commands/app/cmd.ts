@@ -2,7 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Context } from '../../cli/context.js';
 import { loadApp } from '../../operations/load-app.js';
-import { planCmd, readAbraSh } from '../../operations/app-cmd.js';
+import { parseEnvFile } from '../../core/env-file.js';
+import { planCmd, planPostDeployCmds, readAbraSh } from '../../operations/app-cmd.js';
 import { startExec } from '../../operations/app-exec.js';
 import { attachSession, stdinIsPiped } from '../../cli/exec-io.js';
 
@@ -50,4 +51,25 @@ export async function run(ctx: Context, domain: string, operands: string[], flag
 /** bash like abra, sh where there is no bash */
 function localShell(): string {
   return spawnSync('bash', ['-c', 'true']).status === 0 ? 'bash' : 'sh';
+}
+
+/**
+ * After a deploy that converged: run POST_DEPLOY_CMDS (`<service> <function>
+ * [args]|...`) like `app cmd`, in order, output streamed; a failing one stops
+ * the rest and fails the command (the deploy itself stays).
+ */
+export async function runPostDeployCmds(ctx: Context, domain: string): Promise<void> {
+  const ref = ctx.dir.findApp(domain);
+  // most apps have none: read only the env file to find out
+  if (!parseEnvFile(ctx.dir.readText(ref.path), ref.path).env.POST_DEPLOY_CMDS?.trim()) return;
+  const app = loadApp(ctx.dir, domain);
+  const docker = await ctx.docker(app.server);
+  for (const plan of await planPostDeployCmds(app, ctx.dir, docker)) {
+    const line = [plan.fn, ...plan.args].join(' ');
+    ctx.io.info(`running post-deploy command \`${line}\` in ${plan.target.service}`);
+    const session = await startExec(docker, plan.target.containerId, { ...plan.request, tty: false, stdin: false });
+    // the command's output is progress here: keep stdout for --json data
+    const code = await attachSession(session, { forwardStdin: false, stdoutTo: ctx.io.json ? process.stderr : process.stdout });
+    if (code !== 0) throw new Error(`post-deploy command \`${line}\` failed with status ${code} (the deploy itself succeeded)`);
+  }
 }

@@ -2,6 +2,7 @@ import type { Context } from '../../cli/context.js';
 import { appDeploy, type AppDeployHooks, type DeployMode } from '../../operations/app-deploy.js';
 import { renderEvent } from '../../cli/render.js';
 import { DeployFailedError } from '../../core/errors.js';
+import { runPostDeployCmds } from './cmd.js';
 
 export interface DeployFlags {
   force?: boolean;
@@ -50,6 +51,8 @@ export async function deployWith(ctx: Context, mode: DeployMode, domain: string,
       if (next.done) {
         if (next.value.skipped === 'cancelled') ctx.io.info('deployment cancelled');
         else if (next.value.recorded && !ctx.io.json) ctx.io.info(`recorded ${next.value.recorded} in the env file`);
+        // abra runs POST_DEPLOY_CMDS once the deploy has converged (not with -c)
+        if (next.value.converged && !next.value.skipped) await runPostDeployCmds(ctx, domain);
         break;
       }
       renderEvent(ctx.io, next.value);
