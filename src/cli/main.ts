@@ -48,8 +48,12 @@ export async function main(argv: string[]): Promise<void> {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
+  // commander would read a program-level `-v` anywhere on the line, so it is
+  // --version only in first position, as abra's root `-v`
+  const [node, script, ...rest] = argv;
+  const args = rest[0] === '-v' ? [node, script, '--version', ...rest.slice(1)] : argv;
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram().parseAsync(args);
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
     // help and --version exit 0; every other commander error is bad usage

@@ -67,6 +67,32 @@ export interface Info {
   Swarm: { LocalNodeState: string; ControlAvailable: boolean; NodeID?: string };
 }
 
+/** One line of a service's logs (`stream` says which of the container's outputs it came from). */
+export interface ServiceLogLine {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+export interface ServiceLogOptions {
+  /** keep streaming new lines until the signal aborts */
+  follow?: boolean;
+  /** UNIX seconds (`1732880000` or `1732880000.5`) */
+  since?: string;
+  /** lines per task from the end, or all */
+  tail?: number | 'all';
+  /** prefix each line with its RFC 3339 timestamp and a space */
+  timestamps?: boolean;
+}
+
+/** What the Engine's prune endpoints report, in one shape. */
+export interface PruneReport {
+  /** IDs or names of what was removed (images: untagged and deleted references) */
+  deleted: string[];
+  spaceReclaimed: number;
+}
+
+export type PruneKind = 'containers' | 'networks' | 'images' | 'build' | 'volumes';
+
 /** POST /containers/{id}/exec body (the fields kite sets) */
 export interface ExecConfig {
   Cmd: string[];
@@ -107,6 +133,8 @@ export interface DockerPort {
   updateService(id: string, version: number, spec: ServiceSpec): Promise<{ Warnings?: string[] | null }>;
   removeService(id: string): Promise<void>;
   serviceLogs(id: string, tail: number): Promise<string[]>;
+  /** GET /services/{id}/logs as complete lines while they arrive; ends when the stream does or `signal` aborts */
+  streamServiceLogs(id: string, opts: ServiceLogOptions, signal?: AbortSignal): AsyncIterable<ServiceLogLine>;
 
   listTasks(filters?: Filters): Promise<Task[]>;
 
@@ -136,6 +164,9 @@ export interface DockerPort {
   statContainerPath(containerId: string, path: string): Promise<PathStat | undefined>;
   getArchive(containerId: string, path: string): Promise<{ stat?: PathStat; tar: Readable }>;
   putArchive(containerId: string, dir: string, tar: Readable): Promise<void>;
+
+  /** POST /<kind>/prune; `all` only applies to the build cache (images use the dangling filter) */
+  prune(kind: PruneKind, opts?: { filters?: Filters; all?: boolean }): Promise<PruneReport>;
 
   /** release the connection (ssh tunnel, sockets) */
   close(): Promise<void>;

@@ -3,7 +3,7 @@
 
 import { request } from 'node:http';
 import type DockerodeT from 'dockerode';
-import type { DockerPort, Filters, Info, Network, Service, SwarmObject, Task, Volume } from '../../ports/docker.js';
+import type { DockerPort, Filters, Info, Network, PruneKind, PruneReport, Service, ServiceLogLine, ServiceLogOptions, SwarmObject, Task, Volume } from '../../ports/docker.js';
 import type { ConfigSpec, NetworkCreate, SecretSpec, ServiceSpec } from '../../core/convert/swarm-types.js';
 import { DockerApiError, SshError, type KiteError } from '../../core/errors.js';
 import { openTunnel, type Tunnel } from './ssh-tunnel.js';
@@ -11,6 +11,7 @@ import { demuxLogs } from './demux.js';
 import { getArchive, putArchive, startExecStream, statContainerPath, type RawDialer } from './attach.js';
 import type { ExecConfig, ExecState, PathStat } from '../../ports/docker.js';
 import type { Duplex, Readable } from 'node:stream';
+import { LogDemuxer } from './log-stream.js';
 
 /** Newest Engine API version kite speaks; older daemons are met at theirs. */
 export const MAX_API_VERSION = '1.47';
@@ -47,6 +48,9 @@ export interface ConnectOptions {
 
 /** Open a client for a server name: `default` is the local daemon, anything else goes over SSH. */
 export async function connectDocker(server: string, opts: ConnectOptions = {}): Promise<DockerPort> {
+  // loading dockerode costs ~100 ms of CPU: do it while ssh is connecting
+  const dockerode = import('dockerode');
+  dockerode.catch(() => undefined);
   let tunnel: Tunnel | undefined;
   let socketPath: string;
   if (server === LOCAL_SERVER) {
@@ -64,7 +68,7 @@ export async function connectDocker(server: string, opts: ConnectOptions = {}): 
     if (tunnel) throw new SshError(server, `the Docker daemon did not answer over SSH: ${msg}`, 'is Docker running on the server?');
     throw new DockerApiError(`cannot reach the local Docker daemon at ${socketPath}: ${msg}`);
   }
-  const { default: Docker } = await import('dockerode');
+  const { default: Docker } = await dockerode;
   const version = negotiateVersion(serverVersion);
   const docker = new Docker({ socketPath, version: `v${version}` });
   return new Engine(server, version, docker, tunnel);
@@ -82,6 +86,16 @@ interface DialOptions {
   query?: Record<string, unknown>;
   body?: unknown;
   statusCodes?: Record<number, boolean | string>;
+}
+
+/** the union of the prune endpoints' answers */
+interface PruneResponse {
+  ContainersDeleted?: string[] | null;
+  NetworksDeleted?: string[] | null;
+  VolumesDeleted?: string[] | null;
+  CachesDeleted?: string[] | null;
+  ImagesDeleted?: { Untagged?: string; Deleted?: string }[] | null;
+  SpaceReclaimed?: number;
 }
 
 class Engine implements DockerPort {
@@ -161,6 +175,52 @@ class Engine implements DockerPort {
     return demuxLogs(raw).split('\n').filter((l) => l.length > 0);
   }
 
+  async *streamServiceLogs(id: string, opts: ServiceLogOptions, signal?: AbortSignal): AsyncIterable<ServiceLogLine> {
+    const lost = this.tunnel?.lost();
+    if (lost) throw lost;
+    if (signal?.aborted) return;
+    const query: Record<string, unknown> = {
+      stdout: true,
+      stderr: true,
+      follow: Boolean(opts.follow),
+      timestamps: Boolean(opts.timestamps),
+      tail: String(opts.tail ?? 'all'),
+    };
+    if (opts.since) query.since = opts.since;
+    let res: NodeJS.ReadableStream & { destroy(): void };
+    try {
+      res = await new Promise((resolve, reject) => {
+        this.docker.modem.dial(
+          {
+            path: `/services/${encodeURIComponent(id)}/logs?`,
+            method: 'GET',
+            options: query,
+            isStream: true,
+            abortSignal: signal,
+            statusCodes: { 200: true, 404: 'no such service', 500: 'server error', 503: 'node is not part of a swarm' },
+          },
+          (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as NodeJS.ReadableStream & { destroy(): void })),
+        );
+      });
+    } catch (e) {
+      if (signal?.aborted) return;
+      throw this.translate(e);
+    }
+    const stop = () => res.destroy();
+    signal?.addEventListener('abort', stop, { once: true });
+    const demux = new LogDemuxer();
+    try {
+      for await (const chunk of res) yield* demux.push(chunk as Buffer);
+      yield* demux.end();
+    } catch (e) {
+      if (signal?.aborted) return;
+      throw this.translate(e);
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      res.destroy();
+    }
+  }
+
   listTasks(filters?: Filters): Promise<Task[]> {
     return this.dial({ path: '/tasks', method: 'GET', query: filters ? { filters } : {} });
   }
@@ -227,6 +287,18 @@ class Engine implements DockerPort {
   /** what the streaming calls in attach.ts need from this client */
   private raw(): RawDialer {
     return { modem: this.docker.modem, lost: () => this.tunnel?.lost(), translate: (e) => this.translate(e) };
+  }
+
+  async prune(kind: PruneKind, opts: { filters?: Filters; all?: boolean } = {}): Promise<PruneReport> {
+    const query: Record<string, unknown> = {};
+    if (opts.filters && Object.keys(opts.filters).length) query.filters = opts.filters;
+    if (kind === 'build' && opts.all) query.all = true;
+    const r = await this.dial<PruneResponse>({ path: `/${kind}/prune`, method: 'POST', query, body: {} });
+    const deleted =
+      kind === 'images'
+        ? (r.ImagesDeleted ?? []).map((d) => d.Deleted ?? d.Untagged ?? '').filter(Boolean)
+        : (r.ContainersDeleted ?? r.NetworksDeleted ?? r.VolumesDeleted ?? r.CachesDeleted ?? []);
+    return { deleted, spaceReclaimed: r.SpaceReclaimed ?? 0 };
   }
 
   async close(): Promise<void> {

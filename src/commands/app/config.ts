@@ -1,0 +1,30 @@
+import type { Context } from '../../cli/context.js';
+import { editorCommand, runEditor } from '../../adapters/editor.js';
+import { appRecipe, parseEnvFile } from '../../core/env-file.js';
+import { RecipeError, UsageError, KiteError } from '../../core/errors.js';
+
+export async function run(ctx: Context, domain: string): Promise<void> {
+  const ref = ctx.dir.findApp(domain);
+  const { command, fromEnv } = editorCommand();
+  if (!fromEnv && !process.stdin.isTTY) {
+    throw new UsageError(`no terminal for vi to edit ${ref.path} in`, 'run it in a terminal, or set EDITOR to an editor that needs none');
+  }
+  ctx.io.debug(`editing ${ref.path} with ${command}`);
+  const code = await runEditor(command, ref.path);
+  if (code === 127) throw new UsageError(`editor "${command}" not found`, 'set EDITOR to an installed editor, e.g. EDITOR=nano');
+  if (code !== 0) ctx.io.warn(`the editor exited with ${code === null ? 'a signal' : `code ${code}`}; checking the file anyway`);
+
+  // The file stays as edited: only tell the operator, clearly, when kite can
+  // no longer read it (a deploy would refuse it the same way).
+  const keep = `the file was kept as edited; fix it with \`kite app config ${domain}\``;
+  let env: Record<string, string>;
+  try {
+    env = parseEnvFile(ctx.dir.readText(ref.path), ref.path).env;
+  } catch (e) {
+    if (e instanceof KiteError) e.hint = `${keep} (${e.hint ?? 'expected KEY=value lines'})`;
+    throw e;
+  }
+  if (!appRecipe(env)) throw new RecipeError('no TYPE= (or RECIPE=) line naming the recipe any more', ref.path, { key: 'TYPE' }, keep);
+  if (ctx.io.json) return ctx.io.jsonData({ app: domain, path: ref.path, keys: Object.keys(env).length });
+  ctx.io.info(`${ref.path} is readable (${Object.keys(env).length} keys); deploy it with \`kite app deploy ${domain} --force\` if it is running`);
+}

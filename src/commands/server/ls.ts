@@ -1,0 +1,14 @@
+import type { Context } from '../../cli/context.js';
+import { listServers } from '../../operations/server-ls.js';
+import { resolveSshTarget } from '../../adapters/ssh-host.js';
+
+export async function run(ctx: Context): Promise<void> {
+  const sshConfig = process.env.KITE_SSH_CONFIG || undefined;
+  const rows = await listServers(ctx.dir, (s) => resolveSshTarget(s, sshConfig));
+  if (ctx.io.json) return ctx.io.jsonData(rows.map(({ name, host, user, port }) => ({ name, host, user, port })));
+  if (rows.length === 0) return ctx.io.info(`no servers in ${ctx.dir.serversDir}; add one with \`kite server add <server>\``);
+  ctx.io.table(
+    ['NAME', 'HOST', 'USER', 'PORT'],
+    rows.map((r) => [r.name, r.host, r.user || '-', r.port || '-']),
+  );
+}

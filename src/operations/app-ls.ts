@@ -1,0 +1,57 @@
+// `app ls`: the env files under servers/*/ (purely local), and with status
+// every server that has apps asked once, all at the same time. A server that
+// cannot be reached does not fail the listing: its apps are `unknown` and a
+// warning says why.
+
+import type { AbraDir } from '../adapters/abra-dir.js';
+import type { DockerPort } from '../ports/docker.js';
+import { parseEnvFile, appRecipe } from '../core/env-file.js';
+import { stackName } from '../core/stack-name.js';
+import { buildListing, sortApps, UNKNOWN, type AppListing, type LocalApp, type StackStatus } from '../core/app-listing.js';
+import { NotFoundError } from '../core/errors.js';
+import { serverStackStatuses } from './app-status.js';
+
+export interface AppLsOptions {
+  server?: string;
+  recipe?: string;
+  status?: boolean;
+}
+
+export interface AppLsResult {
+  listing: AppListing;
+  /** servers that could not be asked, and env files that could not be read */
+  warnings: string[];
+}
+
+export async function listApps(dir: AbraDir, connect: (server: string) => Promise<DockerPort>, opts: AppLsOptions): Promise<AppLsResult> {
+  if (opts.server && !dir.hasServer(opts.server)) {
+    throw new NotFoundError(`no server "${opts.server}" in ${dir.serversDir}`, 'list servers with `kite server ls`, or add one with `kite server add`');
+  }
+  const warnings: string[] = [];
+  const apps: LocalApp[] = [];
+  for (const ref of dir.listApps(opts.server)) {
+    let recipe = UNKNOWN;
+    try {
+      recipe = appRecipe(parseEnvFile(dir.readText(ref.path), ref.path).env)?.recipe ?? UNKNOWN;
+    } catch (e) {
+      warnings.push(`${(e as Error).message} (listed with recipe "unknown")`);
+    }
+    if (opts.recipe && recipe !== opts.recipe) continue;
+    apps.push({ server: ref.server, domain: ref.domain, recipe, stack: stackName(ref.domain) });
+  }
+  const sorted = sortApps(apps);
+  if (!opts.status) return { listing: buildListing(sorted, false), warnings };
+
+  const servers = [...new Set(sorted.map((a) => a.server))];
+  const results = await Promise.allSettled(servers.map(async (s) => serverStackStatuses(await connect(s))));
+  const statuses = new Map<string, Map<string, StackStatus> | undefined>();
+  results.forEach((r, i) => {
+    if (r.status === 'fulfilled') statuses.set(servers[i], r.value);
+    else {
+      statuses.set(servers[i], undefined);
+      const msg = (r.reason as Error)?.message ?? String(r.reason);
+      warnings.push(`${msg.startsWith(`server ${servers[i]}`) ? msg : `server ${servers[i]}: ${msg}`}; its apps are listed with status unknown`);
+    }
+  });
+  return { listing: buildListing(sorted, true, statuses), warnings };
+}
