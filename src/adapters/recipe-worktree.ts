@@ -1,0 +1,146 @@
+// The git operations of recipe MAINTENANCE (upgrade -c, sync, release,
+// diff, reset) on a recipe's working tree: status, content at HEAD or a tag,
+// staging, commits, annotated tags, push, and discarding changes. simple-git
+// over the system git, in the caller's environment (simple-git refuses an
+// explicit env() carrying variables such as GIT_SSL_CAINFO, so none is
+// passed); the operator's git config (identity, signing, hooks) applies.
+
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { NotFoundError, RemoteError, UsageError } from '../core/errors.js';
+import { isGitRepo } from './recipe-git.js';
+
+const NETWORK_TIMEOUT_MS = 120_000;
+
+// a push never asks for credentials or host keys on the terminal: it fails, and says so
+process.env.GIT_TERMINAL_PROMPT = '0';
+process.env.GIT_SSH_COMMAND ??= 'ssh -o BatchMode=yes';
+
+export interface StatusEntry {
+  path: string;
+  /** the path before a rename */
+  from?: string;
+  /** porcelain XY codes: `??` untracked, ` M` modified, `R ` renamed in the index… */
+  code: string;
+}
+
+export interface RefTag {
+  name: string;
+  annotated: boolean;
+  /** the commit the tag points at */
+  commit: string;
+}
+
+export interface RecipeWorktree {
+  dir: string;
+  status(): Promise<StatusEntry[]>;
+  /** the current branch, undefined when HEAD is detached */
+  branch(): Promise<string | undefined>;
+  head(): Promise<string | undefined>;
+  /** a file's content at a ref, undefined when it does not exist there */
+  show(ref: string, path: string): Promise<string | undefined>;
+  tags(): Promise<RefTag[]>;
+  diff(color: boolean): Promise<string>;
+  add(paths: string[]): Promise<void>;
+  move(from: string, to: string): Promise<void>;
+  /** fails with UsageError when git does not know who commits */
+  requireIdentity(): Promise<void>;
+  /** something is staged for the next commit */
+  hasStaged(): Promise<boolean>;
+  commit(message: string): Promise<string>;
+  annotatedTag(name: string, message: string): Promise<void>;
+  remoteUrl(name: string): Promise<string | undefined>;
+  push(remote: string, refspecs: string[]): Promise<void>;
+  /** back to HEAD: tracked changes reverted, untracked files removed (ignored files stay) */
+  discard(): Promise<void>;
+}
+
+export function openWorktree(dir: string): RecipeWorktree {
+  if (!isGitRepo(dir)) throw new NotFoundError(`${dir} is not a git repository`, 'recipe maintenance works on git clones; fetch the recipe with `kite recipe fetch <recipe>` or `git init` it');
+  const g: SimpleGit = simpleGit({ baseDir: dir });
+  const network: SimpleGit = simpleGit({ baseDir: dir, timeout: { block: NETWORK_TIMEOUT_MS } });
+  const attempt = async (args: string[]): Promise<string | undefined> => {
+    try {
+      return await g.raw(args);
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    dir,
+    async status() {
+      const out = await g.raw(['-c', 'core.quotepath=off', 'status', '--porcelain=v1', '-z', '--untracked-files=all']);
+      const fields = out.split('\0');
+      const entries: StatusEntry[] = [];
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i];
+        if (f.length < 4) continue;
+        const code = f.slice(0, 2);
+        const entry: StatusEntry = { code, path: f.slice(3) };
+        // renames and copies are followed by the original path
+        if (code[0] === 'R' || code[0] === 'C') entry.from = fields[++i];
+        entries.push(entry);
+      }
+      return entries;
+    },
+    async branch() {
+      const name = (await attempt(['symbolic-ref', '--quiet', '--short', 'HEAD']))?.trim();
+      return name || undefined;
+    },
+    async head() {
+      return (await attempt(['rev-parse', '--verify', '--quiet', 'HEAD']))?.trim() || undefined;
+    },
+    async show(ref, path) {
+      return attempt(['show', `${ref}:${path}`]);
+    },
+    async tags() {
+      const out = (await attempt(['for-each-ref', 'refs/tags', '--format=%(refname:short)%09%(objecttype)%09%(objectname)%09%(*objectname)'])) ?? '';
+      return out
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [name, type, object, peeled] = line.split('\t');
+          return { name, annotated: type === 'tag', commit: type === 'tag' ? peeled : object };
+        });
+    },
+    async diff(color) {
+      const hasHead = (await attempt(['rev-parse', '--verify', '--quiet', 'HEAD'])) !== undefined;
+      return g.raw(['-c', `color.ui=${color ? 'always' : 'never'}`, '-c', 'core.quotepath=off', 'diff', ...(hasHead ? ['HEAD'] : ['--cached']), '--']);
+    },
+    async add(paths) {
+      if (paths.length) await g.raw(['add', '--', ...paths]);
+    },
+    async move(from, to) {
+      await g.raw(['mv', '--', from, to]);
+    },
+    async requireIdentity() {
+      if ((await attempt(['var', 'GIT_COMMITTER_IDENT'])) === undefined || (await attempt(['var', 'GIT_AUTHOR_IDENT'])) === undefined) {
+        throw new UsageError('git does not know who commits', 'set it once with `git config --global user.name "…"` and `git config --global user.email "…"`');
+      }
+    },
+    async hasStaged() {
+      return (await g.raw(['diff', '--cached', '--name-only', '-z'])).length > 0;
+    },
+    async commit(message) {
+      await g.raw(['commit', '--quiet', '-m', message]);
+      return (await g.raw(['rev-parse', 'HEAD'])).trim();
+    },
+    async annotatedTag(name, message) {
+      await g.raw(['tag', '--annotate', '--message', message, '--', name]);
+    },
+    async remoteUrl(name) {
+      return (await attempt(['remote', 'get-url', name]))?.trim() || undefined;
+    },
+    async push(remote, refspecs) {
+      try {
+        await network.raw(['push', '--quiet', remote, ...refspecs]);
+      } catch (e) {
+        const msg = String((e as Error)?.message ?? e).split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' / ');
+        throw new RemoteError(`git push to ${remote} failed: ${msg}`, `push by hand once the remote is reachable: git -C ${dir} push ${remote} ${refspecs.join(' ')}`);
+      }
+    },
+    async discard() {
+      if (await attempt(['rev-parse', '--verify', '--quiet', 'HEAD'])) await g.raw(['reset', '--quiet', '--hard', 'HEAD']);
+      await g.raw(['clean', '--quiet', '-d', '--force']);
+    },
+  };
+}

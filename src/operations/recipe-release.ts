@@ -1,0 +1,245 @@
+// `recipe release`: publish a recipe version as abra does (spec §6.2, §6.3):
+// release notes in release/<version>, one commit `chore: publish <version>
+// release` holding the version label and the notes, an annotated tag
+// `<version>` with the same message, and with --publish a push of the
+// branch and the tag to origin.
+//
+// The version is the argument, else the one -x/-y/-z computes (as sync),
+// else the one the version label already says (the usual sync-then-release).
+// Refusals change nothing: a tree with other uncommitted changes than the
+// version label and release notes, a critical lint failure, a version that
+// exists or is not newer, missing release notes without a terminal.
+// Release notes come from release/next (renamed with git mv, abra's newer
+// convention [M]), an existing release/<version>, --notes / --notes-file,
+// or a prompt; --no-notes releases without them.
+
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readRecipeFiles } from '../adapters/recipe-files.js';
+import { openWorktree, type RecipeWorktree } from '../adapters/recipe-worktree.js';
+import { criticalFailures, lintRecipe } from '../core/lint/index.js';
+import { findVersionLabel, setVersionLabel } from '../core/recipe-edit.js';
+import { ConflictError, NotFoundError, RecipeError, UsageError } from '../core/errors.js';
+import { checkNewVersion, planVersion, releases, versionLabels, type VersionInput } from './recipe-sync.js';
+
+export const NEXT_NOTES = 'release/next';
+
+export function releaseMessage(version: string): string {
+  return `chore: publish ${version} release`;
+}
+
+export interface ReleaseInput extends VersionInput {
+  /** notes text; false = --no-notes */
+  notes?: string | false;
+  notesFile?: string;
+  /** asked when no notes are given and there is a terminal; '' = none */
+  askNotes?: (version: string) => Promise<string>;
+  dryRun: boolean;
+  publish: boolean;
+}
+
+export type NotesSource = 'release/next' | 'existing' | '--notes' | '--notes-file' | 'prompt' | 'none';
+
+export interface ReleaseResult {
+  recipe: string;
+  version: string;
+  lastRelease?: string;
+  /** compose files whose version label this release changes */
+  labelFiles: string[];
+  notes: { source: NotesSource; path?: string };
+  commit?: string;
+  tag: string;
+  branch?: string;
+  pushed?: { remote: string; url?: string; refs: string[] };
+  /** the tag existed at HEAD already: only the push was done */
+  publishedOnly: boolean;
+  dryRun: boolean;
+  /** what was (or, in a dry run, would be) done, in order */
+  steps: string[];
+}
+
+export async function releaseRecipe(dir: string, recipe: string, input: ReleaseInput): Promise<ReleaseResult> {
+  const wt = openWorktree(dir);
+  const head = await wt.head();
+  if (!head) throw new ConflictError(`recipe ${recipe} has no commits yet`, 'commit the recipe first');
+  const branch = await wt.branch();
+  if (input.publish && !branch) throw new ConflictError(`recipe ${recipe} is not on a branch (detached HEAD): nothing to push the release on`, 'check out the branch to release from (git checkout main)');
+
+  const files = await readRecipeFiles(dir, recipe);
+  const labels = versionLabels(files);
+  const { tags, list } = await releases(wt);
+  const last = list.versions.at(-1)?.tag;
+
+  // the version: argument, -x/-y/-z, or the label as sync left it
+  let version: string;
+  let edits = new Map<string, string>();
+  const explicit = input.version ?? (input.bump ? undefined : labels[0].value || undefined);
+  if (explicit === undefined && !input.bump) {
+    throw new UsageError(`no version to release: the version label of ${recipe} is empty`, `run \`kite recipe sync ${recipe}\` first, or pass the version (kite recipe release ${recipe} <X.Y.Z+upstream>) or -x/-y/-z`);
+  }
+  const existing = explicit !== undefined ? tags.find((t) => t.name === explicit) : undefined;
+  if (existing) {
+    // released already: with --publish at that very commit, finish the publishing
+    if (input.publish && existing.annotated && existing.commit === head && (await wt.status()).length === 0) {
+      return publishOnly(wt, recipe, existing.name, branch!, last, input.dryRun);
+    }
+    throw new ConflictError(`${explicit} is already released (tag ${explicit} exists)`, input.version ? 'pick a newer version' : `run \`kite recipe sync ${recipe}\` to compute the next version, or pass one`);
+  }
+  if (explicit !== undefined) {
+    version = checkNewVersion(explicit, tags.map((t) => t.name), last);
+    for (const site of labels) if (site.value !== version) edits.set(site.file, setVersionLabel(files.composeFiles[site.file], site, version));
+  } else {
+    const plan = await planVersion(wt, files, input);
+    version = plan.version;
+    edits = plan.edits;
+  }
+  const tag = version;
+  const labelFiles = [...new Set(labels.filter((l) => edits.has(l.file) || l.value === version).map((l) => l.file))];
+
+  // only the version label and the release notes may be uncommitted
+  const notesPath = `release/${version}`;
+  const status = await wt.status();
+  const stray: string[] = [];
+  for (const e of status) {
+    for (const path of [e.path, ...(e.from ? [e.from] : [])]) {
+      if (path === NEXT_NOTES || path === notesPath) continue;
+      if (labels.some((l) => l.file === path) && (await onlyLabelChanged(wt, dir, path))) continue;
+      stray.push(`${path} (${e.code.trim() || 'changed'})`);
+    }
+  }
+  if (stray.length) {
+    throw new ConflictError(
+      `recipe ${recipe} has uncommitted changes besides the version label and release notes: ${stray.join(', ')}`,
+      `commit them first (git -C ${dir} commit; \`kite recipe upgrade -c\` commits its own changes), or discard them (kite recipe reset ${recipe}); see \`kite recipe diff ${recipe}\``,
+    );
+  }
+
+  const critical = criticalFailures(lintRecipe(files));
+  if (critical.length) {
+    throw new RecipeError(
+      `recipe ${recipe} fails ${critical.length} critical lint rule${critical.length > 1 ? 's' : ''}: ${critical.map((r) => `${r.ref} (${r.description}${r.details[0] ? `: ${r.details[0]}` : ''})`).join(', ')}`,
+      undefined,
+      undefined,
+      `fix them first (kite recipe lint ${recipe})`,
+    );
+  }
+  await wt.requireIdentity();
+
+  const notes = await releaseNotes(dir, version, input);
+  const message = releaseMessage(version);
+  const steps: string[] = [];
+  for (const f of edits.keys()) steps.push(`set the version label in ${f} to ${version}`);
+  if (notes.source === 'release/next') steps.push(`rename ${NEXT_NOTES} to ${notesPath} (git mv)`);
+  else if (notes.text !== undefined) steps.push(`write ${notesPath} (${notes.source})`);
+  else if (notes.source === 'existing') steps.push(`use ${notesPath} as written`);
+  else if (notes.source === 'prompt') steps.push(`ask for the release notes and write them to ${notesPath}`);
+  else steps.push('no release notes');
+  steps.push(`commit "${message}"`, `tag ${tag} (annotated, "${message}")`);
+  const remoteUrl = input.publish ? await wt.remoteUrl('origin') : undefined;
+  if (input.publish) {
+    if (!remoteUrl) throw new ConflictError(`recipe ${recipe} has no origin remote to publish to`, `add one (git -C ${dir} remote add origin <url>) or release without --publish`);
+    steps.push(`push ${branch} and ${tag} to origin (${remoteUrl})`);
+  }
+  const result: ReleaseResult = {
+    recipe,
+    version,
+    lastRelease: last,
+    labelFiles,
+    notes: { source: notes.source, path: notes.source === 'none' ? undefined : notesPath },
+    tag,
+    branch,
+    publishedOnly: false,
+    dryRun: input.dryRun,
+    steps,
+  };
+  if (input.dryRun) return result;
+
+  for (const [file, text] of edits) writeFileSync(join(dir, file), text);
+  if (notes.source === 'release/next') {
+    // a tracked release/next moves in git; an untracked one is just renamed
+    if (status.some((e) => e.path === NEXT_NOTES && e.code === '??')) renameSync(join(dir, NEXT_NOTES), join(dir, notesPath));
+    else await wt.move(NEXT_NOTES, notesPath);
+  } else if (notes.text !== undefined) {
+    writeFileSync(join(dir, notesPath), notes.text);
+  }
+  await wt.add([...labelFiles, ...(notes.source === 'none' ? [] : [notesPath])]);
+  // the label and notes may have been committed already: then the tag goes on HEAD
+  result.commit = (await wt.hasStaged()) ? await wt.commit(message) : head;
+  await wt.annotatedTag(tag, message);
+  if (input.publish) {
+    const refs = [`refs/heads/${branch}`, `refs/tags/${tag}`];
+    await wt.push('origin', refs);
+    result.pushed = { remote: 'origin', url: remoteUrl, refs };
+  }
+  return result;
+}
+
+/** The file differs from HEAD only in the version label's value. */
+async function onlyLabelChanged(wt: RecipeWorktree, dir: string, path: string): Promise<boolean> {
+  const before = await wt.show('HEAD', path);
+  if (before === undefined || !existsSync(join(dir, path))) return false;
+  const after = readFileSync(join(dir, path), 'utf8');
+  try {
+    const a = findVersionLabel(before, path);
+    const b = findVersionLabel(after, path);
+    return Boolean(a && b) && setVersionLabel(before, a!, '') === setVersionLabel(after, b!, '');
+  } catch {
+    return false;
+  }
+}
+
+async function releaseNotes(dir: string, version: string, input: ReleaseInput): Promise<{ source: NotesSource; text?: string }> {
+  const hasNext = existsSync(join(dir, NEXT_NOTES));
+  const hasOwn = existsSync(join(dir, 'release', version));
+  const given = input.notes !== undefined && input.notes !== false ? '--notes' : input.notesFile !== undefined ? '--notes-file' : undefined;
+  if (input.notes !== undefined && input.notesFile !== undefined) throw new UsageError('--notes and --notes-file both given', 'pass one of them');
+  if (hasNext && hasOwn) throw new ConflictError(`both ${NEXT_NOTES} and release/${version} exist`, 'keep one of them');
+  if ((hasNext || hasOwn) && (given || input.notes === false)) {
+    throw new UsageError(`${hasNext ? NEXT_NOTES : `release/${version}`} exists and ${given ?? '--no-notes'} was given too`, `drop ${given ?? '--no-notes'}, or remove ${hasNext ? NEXT_NOTES : `release/${version}`}`);
+  }
+  if (hasNext) return { source: 'release/next' };
+  if (hasOwn) return { source: 'existing' };
+  if (input.notes === false) return { source: 'none' };
+  if (typeof input.notes === 'string') {
+    if (input.notes.trim() === '') throw new UsageError('--notes is empty', 'write the notes, or pass --no-notes to release without them');
+    return { source: '--notes', text: withNewline(input.notes) };
+  }
+  if (input.notesFile !== undefined) {
+    if (!existsSync(input.notesFile)) throw new NotFoundError(`--notes-file ${input.notesFile} does not exist`);
+    const text = readFileSync(input.notesFile, 'utf8');
+    if (text.trim() === '') throw new UsageError(`--notes-file ${input.notesFile} is empty`, 'write the notes, or pass --no-notes to release without them');
+    return { source: '--notes-file', text: withNewline(text) };
+  }
+  if (input.askNotes) {
+    if (input.dryRun) return { source: 'prompt' };
+    const text = await input.askNotes(version);
+    return text.trim() === '' ? { source: 'none' } : { source: 'prompt', text: withNewline(text) };
+  }
+  throw new UsageError(`missing release notes for ${version} (no terminal to ask on)`, `write ${NEXT_NOTES}, or pass --notes <text>, --notes-file <file>, or --no-notes`);
+}
+
+async function publishOnly(wt: RecipeWorktree, recipe: string, version: string, branch: string, last: string | undefined, dryRun: boolean): Promise<ReleaseResult> {
+  const url = await wt.remoteUrl('origin');
+  if (!url) throw new ConflictError(`recipe ${recipe} has no origin remote to publish to`, 'add one with git remote add origin <url>');
+  const refs = [`refs/heads/${branch}`, `refs/tags/${version}`];
+  const result: ReleaseResult = {
+    recipe,
+    version,
+    lastRelease: last,
+    labelFiles: [],
+    notes: { source: 'existing' },
+    tag: version,
+    branch,
+    publishedOnly: true,
+    dryRun,
+    steps: [`${version} is already released at HEAD: push ${branch} and ${version} to origin (${url})`],
+  };
+  if (dryRun) return result;
+  await wt.push('origin', refs);
+  result.pushed = { remote: 'origin', url, refs };
+  return result;
+}
+
+function withNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
