@@ -10,6 +10,7 @@
 // could tell are "unknown" (abra's UNKNOWN_DEFAULT).
 
 import { labelKey, APP_SERVICE } from './abra-labels.js';
+import { newerThan, parseVersion, type VersionList } from './versions.js';
 
 export const UNKNOWN = 'unknown';
 
@@ -90,7 +91,13 @@ export function stackStatuses(services: ServiceLabels[]): Map<string, StackStatu
  * missing from it (or `undefined`) could not be asked: its apps are `unknown`.
  * `withStatus` false gives the purely local listing.
  */
-export function buildListing(apps: LocalApp[], withStatus: boolean, statuses: Map<string, Map<string, StackStatus> | undefined> = new Map()): AppListing {
+export function buildListing(
+  apps: LocalApp[],
+  withStatus: boolean,
+  statuses: Map<string, Map<string, StackStatus> | undefined> = new Map(),
+  /** each recipe's releases (from its local clone), to tell which upgrades exist */
+  releases: Map<string, VersionList> = new Map(),
+): AppListing {
   const listing: AppListing = {};
   for (const app of apps) {
     const entry = (listing[app.server] ??= { apps: [], appCount: 0, versionCount: 0, unversionedCount: 0, latestCount: 0, upgradeCount: 0 });
@@ -116,15 +123,23 @@ export function buildListing(apps: LocalApp[], withStatus: boolean, statuses: Ma
       listed.chaosVersion = st?.chaosVersion ?? UNKNOWN;
       // abra reads a missing autoupdate label on a deployed app as "false"
       listed.autoUpdate = st?.autoUpdate ?? (st?.deployed ? 'false' : UNKNOWN);
-      // Upgrade data comes from the recipe's release tags compared with the
-      // deployed version; without them, abra's answer is "unknown".
-      listed.upgrade = UNKNOWN;
+      // abra: newer release tags than the deployed version, newest first and
+      // joined by newlines, or "latest"; only for versioned, non-chaos deploys
+      listed.upgrade = upgradeOf(listed, releases.get(app.recipe));
+      if (listed.upgrade === 'latest') entry.latestCount++;
+      else if (listed.upgrade !== UNKNOWN) entry.upgradeCount++;
       if (st?.version) entry.versionCount++;
       else entry.unversionedCount++;
     }
     entry.apps.push(listed);
   }
   return listing;
+}
+
+function upgradeOf(app: ListedApp, releases: VersionList | undefined): string {
+  if (!releases || app.version === UNKNOWN || app.chaos !== 'false' || !parseVersion(app.version)) return UNKNOWN;
+  const newer = newerThan(releases, app.version).reverse();
+  return newer.length === 0 ? 'latest' : newer.map((v) => v.tag).join('\n');
 }
 
 /** Apps in the order abra lists them: by server, then by domain. */

@@ -10,6 +10,8 @@ import { stackName } from '../core/stack-name.js';
 import { buildListing, sortApps, UNKNOWN, type AppListing, type LocalApp, type StackStatus } from '../core/app-listing.js';
 import { NotFoundError } from '../core/errors.js';
 import { serverStackStatuses } from './app-status.js';
+import { isGitRepo, openRecipe } from '../adapters/recipe-git.js';
+import { releaseVersions, type VersionList } from '../core/versions.js';
 
 export interface AppLsOptions {
   server?: string;
@@ -53,5 +55,20 @@ export async function listApps(dir: AbraDir, connect: (server: string) => Promis
       warnings.push(`${msg.startsWith(`server ${servers[i]}`) ? msg : `server ${servers[i]}: ${msg}`}; its apps are listed with status unknown`);
     }
   });
-  return { listing: buildListing(sorted, true, statuses), warnings };
+  return { listing: buildListing(sorted, true, statuses, await localReleases(dir, sorted, warnings)), warnings };
+}
+
+/** Release tags of each listed recipe's local clone (no network: `kite recipe fetch` refreshes them). */
+async function localReleases(dir: AbraDir, apps: LocalApp[], warnings: string[]): Promise<Map<string, VersionList>> {
+  const out = new Map<string, VersionList>();
+  for (const recipe of new Set(apps.map((a) => a.recipe))) {
+    const recipeDir = dir.recipeDir(recipe);
+    if (recipe === UNKNOWN || !isGitRepo(recipeDir)) continue;
+    try {
+      out.set(recipe, releaseVersions(await openRecipe(recipeDir).tags()));
+    } catch (e) {
+      warnings.push(`recipe ${recipe}: cannot read its tags (${(e as Error).message.split('\n')[0]}); upgrades unknown`);
+    }
+  }
+  return out;
 }

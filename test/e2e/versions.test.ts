@@ -91,6 +91,13 @@ test('rollback with -n goes to the previous release', async () => {
   assert.equal(typeLine(), 'TYPE=kite-test-app:1.0.0+1.0');
 });
 
+test('app ls -S shows the deployed version, chaos state and newer releases', async () => {
+  const r = await sb.kite(['app', 'ls', '-S', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const app = JSON.parse(r.stdout)[SERVER].apps.find((a: { domain: string }) => a.domain === DOMAIN);
+  assert.deepEqual([app.status, app.version, app.chaos, app.upgrade], ['deployed', '1.0.0+1.0', 'false', '1.2.0+1.2\n1.1.0+1.1']);
+});
+
 test('deploy refuses a dirty recipe; --chaos deploys it and records <hash>+U', async () => {
   appendFileSync(join(recipeDir(), 'compose.yml'), '# a local experiment\n');
   const refused = await sb.kite(['app', 'deploy', DOMAIN, '--force', '-n']);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildListing, sortApps, stackStatuses, type LocalApp, type StackStatus } from '../../src/core/app-listing.js';
+import { releaseVersions } from '../../src/core/versions.js';
 
 const svc = (name: string, labels: Record<string, string>) => ({ Spec: { Name: name, Labels: labels } });
 
@@ -69,4 +70,21 @@ test('sortApps orders by server then domain', () => {
     { server: 'a', domain: 'a' },
   ]);
   assert.deepEqual(sorted, [{ server: 'a', domain: 'a' }, { server: 'a', domain: 'b' }, { server: 'z', domain: 'a' }]);
+});
+
+test('buildListing with the recipes\' releases: newer versions newest first, or latest; chaos and unknown versions are not compared', () => {
+  const releases = releaseVersions(['1.0.0+1', '1.1.0+1.1', '2.0.0+2'].map((name) => ({ name, annotated: true })));
+  const s1 = new Map<string, StackStatus>([
+    ['a_example_com', { deployed: true, version: '1.0.0+1', chaos: 'false' }],
+    ['b_example_com', { deployed: true, version: '1.0.0+1', chaos: 'false' }],
+    ['c_example_com', { deployed: true, version: '2.0.0+2', chaos: 'false' }],
+  ]);
+  const s2 = new Map<string, StackStatus>([['d_example_com', { deployed: true, version: '1.0.0+1', chaos: 'true', chaosVersion: 'abc+U' }]]);
+  const l = buildListing(apps, true, new Map([['s1', s1], ['s2', s2]]), new Map([['gitea', releases]]));
+  const [a, b, c] = l.s1.apps;
+  assert.equal(a.upgrade, '2.0.0+2\n1.1.0+1.1');
+  assert.equal(b.upgrade, 'unknown', 'wordpress has no local releases');
+  assert.equal(c.upgrade, 'latest');
+  assert.deepEqual([l.s1.latestCount, l.s1.upgradeCount], [1, 1]);
+  assert.equal(l.s2.apps[0].upgrade, 'unknown', 'chaos deploys are not compared');
 });
