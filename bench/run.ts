@@ -3,6 +3,8 @@
 //      vs `docker stack deploy --detach=false` of the same compose
 //   2. 50 Engine API calls over SSH vs over the local socket
 //   3. `kite --version` vs `node -e 0`
+//   4. `kite app ls -S` with 50 apps on one server / spread over two, vs
+//      one `docker service ls` of the same daemon over SSH (bench/app-ls.ts)
 // Prints a table of medians and ratios; JSON with --json.
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -12,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { connectDocker } from '../src/adapters/docker/engine.js';
 import { parseEnvFile } from '../src/core/env-file.js';
 import { readAbraShExports } from '../src/core/abra-sh.js';
+import { benchAppLs } from './app-ls.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SSH_CONFIG = process.env.KITE_SSH_CONFIG ?? join(ROOT, '.rig/ssh_config');
@@ -148,7 +151,7 @@ function benchStartup(): Row {
   return { name: '`kite --version` vs `node -e 0` (30 runs)', kiteMs: k, baselineMs: n, ratio: k / n, target: 1.5 };
 }
 
-const rows: Row[] = [benchStartup(), await benchCalls(), await benchDeploy()];
+const rows: Row[] = [benchStartup(), await benchCalls(), await benchDeploy(), ...(await benchAppLs())];
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify(rows, null, 2));
 } else {
