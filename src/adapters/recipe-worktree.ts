@@ -9,11 +9,9 @@ import { simpleGit, type SimpleGit } from 'simple-git';
 import { NotFoundError, RemoteError, UsageError } from '../core/errors.js';
 import { isGitRepo } from './recipe-git.js';
 
+// (recipe-git.ts, imported here, makes git never prompt: a push that needs
+// credentials or a host key fails and says so.)
 const NETWORK_TIMEOUT_MS = 120_000;
-
-// a push never asks for credentials or host keys on the terminal: it fails, and says so
-process.env.GIT_TERMINAL_PROMPT = '0';
-process.env.GIT_SSH_COMMAND ??= 'ssh -o BatchMode=yes';
 
 export interface StatusEntry {
   path: string;

@@ -2,12 +2,11 @@
 // (or JSON with -m). Unlike abra 0.13, which always exits 0, a failed
 // CRITICAL rule exits 7 so scripts and CI need not parse the table.
 
-import { basename, resolve } from 'node:path';
-import { existsSync, statSync } from 'node:fs';
 import type { Context } from '../../cli/context.js';
 import { readRecipeFiles } from '../../adapters/recipe-files.js';
 import { criticalFailures, lintRecipe, type LintResult } from '../../core/lint/index.js';
 import { RecipeError } from '../../core/errors.js';
+import { recipeLocation } from './maintain.js';
 
 export interface LintFlags {
   onlyErrors?: boolean;
@@ -39,15 +38,6 @@ export async function run(ctx: Context, recipe: string, flags: LintFlags): Promi
 
 function failed(r: LintResult): boolean {
   return !r.satisfied && !r.skipped;
-}
-
-/** A recipe name in $ABRA_DIR/recipes, or a path to a recipe directory (contains `/`, or is `.`). */
-function recipeLocation(ctx: Context, recipe: string): { dir: string; name: string } {
-  if (recipe === '.' || recipe === '..' || recipe.includes('/')) {
-    const dir = resolve(recipe);
-    if (existsSync(dir) && statSync(dir).isDirectory()) return { dir, name: basename(dir) };
-  }
-  return { dir: ctx.dir.requireRecipe(recipe), name: recipe };
 }
 
 const HEADERS = ['REF', 'RULE', 'SEVERITY', 'SATISFIED', 'SKIPPED', 'HOW TO FIX'];

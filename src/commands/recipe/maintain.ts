@@ -1,4 +1,4 @@
-// What the maintainer commands (upgrade, sync, release, diff, reset) share:
+// What the maintainer commands (lint, upgrade, sync, release, diff, reset) share:
 // where the recipe is — a name in $ABRA_DIR/recipes, or a path to a recipe
 // directory (contains `/`, or is `.`), as for lint — and the -x/-y/-z bump,
 // given as a flag or asked for.
