@@ -58,7 +58,7 @@ function parseCompose(text: string, file: string): Document {
   const doc = Array.isArray(docs) ? docs[0] : undefined;
   if (!doc) throw new RecipeError('empty compose file', file);
   const err = doc.errors[0];
-  if (err) throw new RecipeError(`invalid YAML: ${err.message.split('\n')[0]}`, file, { line: err.linePos?.[0].line });
+  if (err) throw new RecipeError(`invalid YAML: ${err.message.split('\n')[0]}`, file, { line: err.linePos?.[0].line ?? lineAt(text, err.pos[0]) });
   return doc;
 }
 

@@ -158,6 +158,29 @@ test('a registry answering garbage: exit 4 naming registry and image, no file ch
   assert.equal(git(recipeDir('kite-maint-junk'), 'status', '--porcelain'), '');
 });
 
+test('bad input: a malformed version, conflicting bumps, a compose file that is not YAML — exit 2/7, nothing changed', async () => {
+  const name = 'kite-maint-junk';
+  const dir = recipeDir(name);
+  const before = repoState(dir);
+  const bad = await sb.kite(['recipe', 'sync', name, 'v1.2']);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /"v1\.2" is not a recipe version/);
+  const both = await sb.kite(['recipe', 'release', name, '-x', '-y', '--no-notes']);
+  assert.equal(both.code, 2, both.stderr);
+  assert.match(both.stderr, /--major and --minor given together/);
+  assert.equal(repoState(dir), before);
+
+  const broken = compose(name).replace('  db:\n', '  db: [\n');
+  writeFileSync(join(dir, 'compose.yml'), broken);
+  for (const args of [['recipe', 'upgrade', name, '-n'], ['recipe', 'sync', name, '-n', '-z']]) {
+    const r = await sb.kite(args);
+    assert.equal(r.code, 7, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /compose\.yml:\d+: invalid YAML/);
+    assert.equal(compose(name), broken, `${args.join(' ')} changed nothing`);
+  }
+  git(dir, 'checkout', '--', 'compose.yml');
+});
+
 test('upgrade without a terminal and without -n asks for -n and writes nothing', async () => {
   const before = compose('kite-maint');
   const r = await sb.kite(['recipe', 'upgrade', 'kite-maint']);

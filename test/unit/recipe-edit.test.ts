@@ -150,7 +150,7 @@ test('the label is looked for on the app service only; other forms are refused w
         - "coop-cloud.\${STACK_NAME}.version=1.0.0\\x2B1.0"
 `;
   assert.throws(() => findVersionLabel(escaped, 'compose.yml'), (e: Error) => e instanceof RecipeError && /compose\.yml:5/.test(e.message));
-  assert.throws(() => findVersionLabel('services: [', 'compose.yml'), RecipeError);
+  assert.throws(() => findVersionLabel('services:\n  app: [\n', 'compose.yml'), (e: Error) => e instanceof RecipeError && /^compose\.yml:\d+: invalid YAML/.test(e.message));
 });
 
 test('edits apply in any order and never overlap', () => {
