@@ -12,7 +12,10 @@ import { NotFoundError, RemoteError } from '../../src/core/errors.js';
 
 const servers: Server[] = [];
 after(() => {
-  for (const s of servers) s.closeAllConnections?.(), s.close();
+  for (const s of servers) {
+    s.closeAllConnections();
+    s.close();
+  }
 });
 
 async function serve(handler: (req: IncomingMessage, res: ServerResponse, base: string) => void): Promise<string> {
