@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, statSync, symlinkSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sandbox, SERVER, docker, purgeStack, serviceTaskIds } from './harness.js';
-import { kiteWithInput, Terminal } from './exec-helpers.js';
+import { kiteWithInput, Terminal, purgeKiteConfigs } from './exec-helpers.js';
 
 const DOMAIN = 'app-exec.kite.test';
 const STACK = 'app-exec_kite_test';
@@ -20,11 +20,13 @@ const scratch = mkdtempSync(join(tmpdir(), 'kite-app-exec-'));
 
 before(() => {
   purgeStack(STACK);
+  purgeKiteConfigs(STACK);
   sb.addRecipe('kite-test-cmd');
 });
 after(() => {
   term.close();
   purgeStack(STACK);
+  purgeKiteConfigs(STACK);
 });
 
 test('set-up: a deployed copy of the test recipe, and one app that is not deployed', async () => {

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { Sandbox, SERVER, docker, purgeStack, stackObjects } from './harness.js';
-import { Terminal } from './exec-helpers.js';
+import { Terminal, purgeKiteConfigs } from './exec-helpers.js';
 
 const DOMAIN = 'app-remove.kite.test';
 const STACK = 'app-remove_kite_test';
@@ -19,11 +19,13 @@ const named = (kind: 'secret' | 'volume' | 'config') => docker(kind, 'ls', '--fo
 
 before(() => {
   purgeStack(STACK);
+  purgeKiteConfigs(STACK);
   sb.addRecipe('kite-test-app');
 });
 after(() => {
   term.close();
   purgeStack(STACK);
+  purgeKiteConfigs(STACK);
 });
 
 test('set-up: a deployed app with a secret, a config and a volume', async () => {
@@ -120,6 +122,9 @@ test('remove --force deletes volumes, secrets and configs, then the env file', a
   assert.deepEqual(named('volume'), []);
   assert.deepEqual(named('secret'), []);
   assert.deepEqual(named('config'), []);
+  // kite's deploy history of the app goes too
+  assert.match(r.stderr, new RegExp(`removed config kh-${STACK}-`));
+  assert.equal(docker('config', 'ls', '--filter', `label=kite.history=${STACK}`, '--format', '{{.Name}}'), '');
   assert.ok(!existsSync(sb.envPath(DOMAIN)));
   const again = await sb.kite(['app', 'remove', DOMAIN, '--force']);
   assert.equal(again.code, 5);

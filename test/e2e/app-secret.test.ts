@@ -8,7 +8,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sandbox, SERVER, docker, purgeStack } from './harness.js';
-import { kiteWithInput } from './exec-helpers.js';
+import { kiteWithInput, purgeKiteConfigs } from './exec-helpers.js';
 
 const DOMAIN = 'app-secret.kite.test';
 const STACK = 'app-secret_kite_test';
@@ -20,9 +20,13 @@ const remoteSecrets = () => docker('secret', 'ls', '--format', '{{.Name}}').spli
 
 before(() => {
   purgeStack(STACK);
+  purgeKiteConfigs(STACK);
   sb.addRecipe('kite-test-app');
 });
-after(() => purgeStack(STACK));
+after(() => {
+  purgeStack(STACK);
+  purgeKiteConfigs(STACK);
+});
 
 test('set-up: an app whose secret is not generated', async () => {
   assert.equal((await sb.kite(['server', 'add', SERVER])).code, 0);

@@ -120,3 +120,10 @@ export class TerminalRun {
     }
   }
 }
+
+/** remove kite's deploy history and lock of a test stack (configs purgeStack does not know) */
+export function purgeKiteConfigs(stack: string): void {
+  const ids = execFileSync('docker', ['config', 'ls', '-q', '--filter', `label=kite.history=${stack}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const lock = execFileSync('docker', ['config', 'ls', '-q', '--filter', `name=kite-lock-${stack}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  if (ids.length + lock.length > 0) execFileSync('docker', ['config', 'rm', ...ids, ...lock], { stdio: 'ignore' });
+}

@@ -35,7 +35,10 @@ test('app remove picks the stack volumes, configs and secrets, old versions incl
   const docker = fake({
     listServices: async () => [],
     listVolumes: async () => [{ Name: `${STACK}_data`, Driver: 'local' }],
-    listConfigs: async () => [{ ID: 'c1', Version: { Index: 1 }, Spec: { Name: `${STACK}_page_v1`, Labels: {} } }],
+    listConfigs: async (filters) =>
+      filters?.label?.[0]?.startsWith('kite.history=')
+        ? [{ ID: 'h1', Version: { Index: 1 }, Spec: { Name: `kh-${STACK}-abc`, Labels: {} } }]
+        : [{ ID: 'c1', Version: { Index: 1 }, Spec: { Name: `${STACK}_page_v1`, Labels: {} } }],
     listSecrets: async () =>
       [
         `${STACK}_db_password_v2`, // current
@@ -48,7 +51,7 @@ test('app remove picks the stack volumes, configs and secrets, old versions incl
   });
   const plan = await planRemoval(docker, STACK, 'x.example.com', [secret('db_password', 'v2'), secret('db', 'v1')]);
   assert.deepEqual(plan.volumes, [`${STACK}_data`]);
-  assert.deepEqual(plan.configs.map((c) => c.name), [`${STACK}_page_v1`]);
+  assert.deepEqual(plan.configs.map((c) => c.name), [`kh-${STACK}-abc`, `${STACK}_page_v1`]);
   assert.deepEqual(plan.secrets.map((s) => s.name), [`${STACK}_db_password_v1`, `${STACK}_db_password_v2`, `${STACK}_db_v1`]);
 });
 
