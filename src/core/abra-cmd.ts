@@ -76,14 +76,17 @@ export interface PostDeployCmd {
  * entries separated by `|`, words separated by spaces (abra splits on single
  * spaces; runs of spaces are treated as one here).
  */
-export function parsePostDeployCmds(value: string, file?: string): PostDeployCmd[] {
+/** deploy and rollback run POST_DEPLOY_CMDS, upgrade runs POST_UPGRADE_CMDS */
+export type PostCmdsKey = 'POST_DEPLOY_CMDS' | 'POST_UPGRADE_CMDS';
+
+export function parsePostDeployCmds(value: string, file?: string, key: PostCmdsKey = 'POST_DEPLOY_CMDS'): PostDeployCmd[] {
   return value
     .split('|')
     .map((c) => c.trim())
     .filter((c) => c.length > 0)
     .map((c) => {
       const [service, fn, ...args] = c.split(/\s+/);
-      if (!fn) throw new RecipeError(`"${c}" needs a service and a function, e.g. "app migrate"`, file, { key: 'POST_DEPLOY_CMDS' });
+      if (!fn) throw new RecipeError(`"${c}" needs a service and a function, e.g. "app migrate"`, file, { key });
       return { service, fn, args };
     });
 }

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { DockerPort } from '../ports/docker.js';
 import { readAbraShFunctions } from '../core/abra-sh.js';
-import { checkFunction, localCmdArgv, parsePostDeployCmds, remoteCmdArgv, remoteCmdEnv, splitCmdOperands } from '../core/abra-cmd.js';
+import { checkFunction, localCmdArgv, parsePostDeployCmds, remoteCmdArgv, remoteCmdEnv, splitCmdOperands, type PostCmdsKey } from '../core/abra-cmd.js';
 import { NotFoundError } from '../core/errors.js';
 import type { LoadedApp } from './load-app.js';
 import type { AbraDir } from '../adapters/abra-dir.js';
@@ -48,13 +48,13 @@ export async function planCmd(
 }
 
 /**
- * POST_DEPLOY_CMDS of the app env as remote `app cmd` plans, all checked
+ * POST_DEPLOY_CMDS (or POST_UPGRADE_CMDS) of the app env as remote `app cmd` plans, all checked
  * (functions exist, services run) before any runs. Empty when unset.
  */
-export async function planPostDeployCmds(app: LoadedApp, dir: AbraDir, docker: DockerPort): Promise<Extract<CmdPlan, { mode: 'remote' }>[]> {
-  const value = app.appEnv.POST_DEPLOY_CMDS?.trim();
+export async function planPostDeployCmds(app: LoadedApp, dir: AbraDir, docker: DockerPort, key: PostCmdsKey = 'POST_DEPLOY_CMDS'): Promise<Extract<CmdPlan, { mode: 'remote' }>[]> {
+  const value = app.appEnv[key]?.trim();
   if (!value) return [];
-  const cmds = parsePostDeployCmds(value, app.path);
+  const cmds = parsePostDeployCmds(value, app.path, key);
   const abraSh = readAbraSh(dir, app);
   const plans: Extract<CmdPlan, { mode: 'remote' }>[] = [];
   for (const c of cmds) {

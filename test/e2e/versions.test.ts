@@ -59,9 +59,13 @@ test('deploy takes the env version; data written to the volume', async () => {
   docker('exec', dbContainer(), 'sh', '-c', 'echo precious > /data/precious');
 });
 
-test('upgrade to 1.1 shows its notes, keeps the data, records the version', async () => {
+test('upgrade to 1.1 shows its notes, keeps the data, records the version, runs POST_UPGRADE_CMDS', async () => {
+  sb.setEnv(DOMAIN, 'POST_UPGRADE_CMDS', '"app announce upgraded"');
+  sb.setEnv(DOMAIN, 'POST_DEPLOY_CMDS', '"app announce deployed"');
   const r = await sb.kite(['app', 'upgrade', DOMAIN, '1.1.0+1.1', '-n']);
   assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /announced upgraded on versions\.kite\.test/);
+  assert.doesNotMatch(r.stdout, /announced deployed/, 'an upgrade runs POST_UPGRADE_CMDS, not POST_DEPLOY_CMDS');
   assert.match(r.stderr, /RELEASE NOTES 1\.1\.0\+1\.1\n\s+Web image 1\.1 for app and db\./);
   assert.equal(appImage(), 'kite-test/web:1.1');
   assert.equal(appLabels()[`coop-cloud.${STACK}.version`], '1.1.0+1.1');
@@ -86,6 +90,7 @@ test('a failed upgrade puts 1.1 back: services, labels, env version and checkout
 test('rollback with -n goes to the previous release', async () => {
   const r = await sb.kite(['app', 'rollback', DOMAIN, '-n']);
   assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /announced deployed/, 'a rollback runs POST_DEPLOY_CMDS');
   assert.equal(appImage(), 'kite-test/web:1.0');
   assert.equal(appLabels()[`coop-cloud.${STACK}.version`], '1.0.0+1.0');
   assert.equal(typeLine(), 'TYPE=kite-test-app:1.0.0+1.0');

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { constants } from 'node:os';
+import type { PostCmdsKey } from '../../core/abra-cmd.js';
 import type { Context } from '../../cli/context.js';
 import { loadApp } from '../../operations/load-app.js';
 import { parseEnvFile } from '../../core/env-file.js';
@@ -58,13 +59,13 @@ function localShell(): string {
  * [args]|...`) like `app cmd`, in order, output streamed; a failing one stops
  * the rest and fails the command (the deploy itself stays).
  */
-export async function runPostDeployCmds(ctx: Context, domain: string): Promise<void> {
+export async function runPostDeployCmds(ctx: Context, domain: string, key: PostCmdsKey = 'POST_DEPLOY_CMDS'): Promise<void> {
   const ref = ctx.dir.findApp(domain);
   // most apps have none: read only the env file to find out
-  if (!parseEnvFile(ctx.dir.readText(ref.path), ref.path).env.POST_DEPLOY_CMDS?.trim()) return;
+  if (!parseEnvFile(ctx.dir.readText(ref.path), ref.path).env[key]?.trim()) return;
   const app = loadApp(ctx.dir, domain);
   const docker = await ctx.docker(app.server);
-  for (const plan of await planPostDeployCmds(app, ctx.dir, docker)) {
+  for (const plan of await planPostDeployCmds(app, ctx.dir, docker, key)) {
     const line = [plan.fn, ...plan.args].join(' ');
     ctx.io.info(`running post-deploy command \`${line}\` in ${plan.target.service}`);
     const session = await startExec(docker, plan.target.containerId, { ...plan.request, tty: false, stdin: false });

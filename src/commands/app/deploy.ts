@@ -51,8 +51,8 @@ export async function deployWith(ctx: Context, mode: DeployMode, domain: string,
       if (next.done) {
         if (next.value.skipped === 'cancelled') ctx.io.info('deployment cancelled');
         else if (next.value.recorded && !ctx.io.json) ctx.io.info(`recorded ${next.value.recorded} in the env file`);
-        // abra runs POST_DEPLOY_CMDS once the deploy has converged (not with -c)
-        if (next.value.converged && !next.value.skipped) await runPostDeployCmds(ctx, domain);
+        // abra runs POST_DEPLOY_CMDS (POST_UPGRADE_CMDS for upgrades) once the deploy has converged (not with -c)
+        if (next.value.converged && !next.value.skipped) await runPostDeployCmds(ctx, domain, mode === 'upgrade' ? 'POST_UPGRADE_CMDS' : 'POST_DEPLOY_CMDS');
         break;
       }
       renderEvent(ctx.io, next.value);
