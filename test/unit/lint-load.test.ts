@@ -41,3 +41,10 @@ test('loading uses .env.sample values and abra.sh exports for interpolation', ()
   assert.ok(rule(r, 'R003').satisfied);
   assert.ok(failed(rule(recipe({}, { 'compose.yml': compose }), 'R003')));
 });
+
+test('K001: an overlay docker stack deploy would refuse (a secret mounted but not declared) is named', () => {
+  const overlay = 'services:\n  app:\n    secrets:\n      - api_token\nsecrets:\n  other_token:\n    external: true\n';
+  const k001 = rule(recipe({}, { 'compose.api.yml': overlay }), 'K001');
+  assert.ok(failed(k001));
+  assert.deepEqual(k001.details, ['compose.yml:compose.api.yml: services.app.secrets: secret "api_token" is not declared in the top-level secrets: section']);
+});

@@ -15,6 +15,7 @@ import { readAbraShExports } from '../abra-sh.js';
 import { stackName } from '../stack-name.js';
 import { composeFilesFor, DEFAULT_COMPOSE_FILE, LEGACY_COMPOSE_FILE } from '../compose-files.js';
 import { loadCompose } from '../compose/load.js';
+import { convertStack } from '../convert/stack.js';
 import { parseYaml } from '../compose/yaml.js';
 import type { ComposeConfig, ServiceConfig } from '../compose/types.js';
 import type { RecipeFiles } from './types.js';
@@ -24,7 +25,10 @@ export interface FileSet {
   label: string;
   files: string[];
   config?: ComposeConfig;
+  /** it does not load */
   error?: string;
+  /** it loads, but `docker stack deploy` would refuse it (an undeclared secret...) */
+  convertError?: string;
 }
 
 export interface Analysis {
@@ -102,9 +106,26 @@ export function loadSet(recipe: RecipeFiles, files: string[], env: Record<string
   const missing = files.filter((f) => !(f in recipe.composeFiles));
   if (missing.length > 0) return { label, files, error: `${missing.join(', ')} does not exist` };
   try {
-    return { label, files, config: loadCompose(files.map((file) => ({ file, text: recipe.composeFiles[file] })), env) };
+    const config = loadCompose(files.map((file) => ({ file, text: recipe.composeFiles[file] })), env);
+    return { label, files, config, convertError: convertProblem(config, env) };
   } catch (e) {
     return { label, files, error: message(e) };
+  }
+}
+
+/**
+ * What `docker stack deploy` would refuse in a loaded configuration (an
+ * undeclared secret, a bad duration...). A service without an image is
+ * R011's finding, so it is not reported twice.
+ */
+function convertProblem(config: ComposeConfig, env: Record<string, string>): string | undefined {
+  const withImages = Object.values(config.services).every((s) => s.image);
+  if (!withImages) return undefined;
+  try {
+    convertStack(env.STACK_NAME ?? 'lint_example_com', config);
+    return undefined;
+  } catch (e) {
+    return message(e);
   }
 }
 

@@ -1,5 +1,6 @@
 // K001: the recipe's files load at all. A compose file that does not parse,
-// interpolate or merge is a finding here, not a crash of the linter.
+// interpolate, merge or convert to Swarm specs is a finding here, not a crash
+// of the linter.
 
 import { analyse } from './analysis.js';
 import { findings, type LintRule } from './types.js';
@@ -17,6 +18,7 @@ export const loadRules: LintRule[] = [
       if (!a.base) found.push('no compose.yml');
       for (const set of [a.main, ...a.overlays]) {
         if (set.error) found.push(`${set.label}: ${set.error}`);
+        if (set.convertError) found.push(`${set.label}: ${set.convertError}`);
       }
       return findings([...new Set(found)]);
     },
