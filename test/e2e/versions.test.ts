@@ -149,6 +149,14 @@ test('a mirror is used when the primary remote is unreachable', async () => {
   }
 });
 
+test('a deployed version that disagrees with the env file is warned about (two operators)', async () => {
+  writeFileSync(sb.envPath(DOMAIN), sb.readEnv(DOMAIN).replace(/^TYPE=.*$/m, 'TYPE=kite-test-app:1.1.0+1.1'));
+  const r = await sb.kite(['app', 'deploy', DOMAIN, '1.0.0+1.0', '--force', '-n', '--offline']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /WARN the server runs 1\.0\.0\+1\.0 but the env file records 1\.1\.0\+1\.1: another operator may have deployed this app/);
+  assert.equal(typeLine(), 'TYPE=kite-test-app:1.0.0+1.0');
+});
+
 test('two deploys at once: the second refuses naming the holder, or waits with --lock-wait', async () => {
   sb.setEnv(DOMAIN, 'GREETING', 'locked'); // the app restarts: the first deploy holds the lock for a few seconds
   const env = { ...process.env, ABRA_DIR: sb.abraDir, KITE_SSH_CONFIG: SSH_CONFIG, NO_COLOR: '1', KITE_OPERATOR: 'alice' };
