@@ -67,11 +67,6 @@ export interface DeployOverview {
   secrets: { name: string; change: 'new' | 'exists' }[];
 }
 
-export async function* deploy(app: LoadedApp, docker: DockerPort, opts: DeployOptions = {}): AsyncGenerator<DeployEvent, DeployResult> {
-  const p = await planDeploy(app, docker, opts);
-  return yield* applyDeploy(p, docker, opts);
-}
-
 export async function* applyDeploy(p: DeployPlan, docker: DockerPort, opts: DeployOptions = {}): AsyncGenerator<DeployEvent, DeployResult> {
   const app = p.app;
   for (const w of p.spec.warnings) yield { type: 'warning', message: w };
