@@ -8,7 +8,7 @@
 // Prints a table of medians and ratios; JSON with --json.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connectDocker } from '../src/adapters/docker/engine.js';
@@ -31,6 +31,16 @@ interface Row {
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** run a command under GNU time: wall ms and peak RSS (KiB) of the process */
+function measured(cmd: string, args: string[], env: Record<string, string>): { ms: number; rssKb?: number } {
+  if (!GNU_TIME) return { ms: time(() => sh(cmd, args, env)) };
+  const out = join(mkdtempSync(join(tmpdir(), 'kite-time-')), 'rss');
+  const ms = time(() => sh(GNU_TIME, ['-f', '%M', '-o', out, cmd, ...args], env));
+  return { ms, rssKb: Number(readFileSync(out, 'utf8').trim().split('\n').pop()) };
 }
 
 function time(fn: () => void): number {
@@ -99,13 +109,20 @@ async function benchDeploy(): Promise<Row> {
 
   const kiteTimes: number[] = [];
   const dockerTimes: number[] = [];
+  const kiteRss: number[] = [];
+  const dockerRss: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    kiteTimes.push(time(() => kite('app', 'deploy', kiteDomain)));
+    const k = measured(process.execPath, [join(ROOT, 'bin/kite.js'), 'app', 'deploy', kiteDomain], kiteEnv);
+    kiteTimes.push(k.ms);
+    if (k.rssKb) kiteRss.push(k.rssKb);
     purge(kiteStack);
-    dockerTimes.push(
-      time(() => sh('docker', ['stack', 'deploy', '--detach=false', '-c', join(recipe, 'compose.yml'), dockerStack], { ...env })),
-    );
+    const d = measured('docker', ['stack', 'deploy', '--detach=false', '-c', join(recipe, 'compose.yml'), dockerStack], { ...env });
+    dockerTimes.push(d.ms);
+    if (d.rssKb) dockerRss.push(d.rssKb);
     purge(dockerStack);
+  }
+  if (kiteRss.length && dockerRss.length) {
+    memoryRows.push({ name: 'peak memory (RSS) of the deploy process: kite vs the docker CLI', kiteMs: median(kiteRss) / 1024, baselineMs: median(dockerRss) / 1024, ratio: median(kiteRss) / median(dockerRss), target: NaN });
   }
   for (const n of [`${dockerStack}_db_password_v1`, `${kiteStack}_db_password_v1`]) spawnSync('docker', ['secret', 'rm', n]);
   for (const s of [kiteStack, dockerStack]) {
@@ -126,7 +143,7 @@ async function benchCalls(): Promise<Row> {
   try {
     await ssh.listServices();
     await local.listServices();
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 15; i++) {
       sshTimes.push(await timeAsync(async () => { for (let j = 0; j < 50; j++) await ssh.listServices(); }));
       localTimes.push(await timeAsync(async () => { for (let j = 0; j < 50; j++) await local.listServices(); }));
     }
@@ -136,7 +153,7 @@ async function benchCalls(): Promise<Row> {
   }
   const s = median(sshTimes);
   const l = median(localTimes);
-  return { name: '50 API calls (GET /services), SSH tunnel vs local socket', kiteMs: s, baselineMs: l, ratio: s / l, target: 1.5 };
+  return { name: '50 API calls (GET /services), SSH tunnel vs local socket (median of 15 rounds)', kiteMs: s, baselineMs: l, ratio: s / l, target: 1.5 };
 }
 
 function benchStartup(): Row {
@@ -151,11 +168,13 @@ function benchStartup(): Row {
   return { name: '`kite --version` vs `node -e 0` (30 runs)', kiteMs: k, baselineMs: n, ratio: k / n, target: 1.5 };
 }
 
+const memoryRows: Row[] = [];
 const rows: Row[] = [benchStartup(), await benchCalls(), await benchDeploy(), ...(await benchAppLs())];
 if (process.argv.includes('--json')) {
-  console.log(JSON.stringify(rows, null, 2));
+  console.log(JSON.stringify([...rows, ...memoryRows], null, 2));
 } else {
   console.log('| benchmark | kite (median ms) | baseline (median ms) | ratio | target |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
   for (const r of rows) console.log(`| ${r.name} | ${r.kiteMs.toFixed(1)} | ${r.baselineMs.toFixed(1)} | ${r.ratio.toFixed(2)}× | ≤ ${r.target}× |`);
+  for (const r of memoryRows) console.log(`| ${r.name} | ${r.kiteMs.toFixed(1)} MiB | ${r.baselineMs.toFixed(1)} MiB | ${r.ratio.toFixed(2)}× | (measured) |`);
 }
