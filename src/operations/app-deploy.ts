@@ -14,7 +14,7 @@ import { appRecipe, parseEnvFile } from '../core/env-file.js';
 import { setEnvValue } from '../core/env-edit.js';
 import { chooseDeployVersion, type DeployedMeta, type VersionChoice } from '../core/deploy-version.js';
 import { newerThan, olderThan, versionsBetween, type VersionList, type RecipeVersion } from '../core/versions.js';
-import { ConflictError, DeployFailedError, RecipeError } from '../core/errors.js';
+import { CancelledError, ConflictError, DeployFailedError, RecipeError } from '../core/errors.js';
 import { stackName } from '../core/stack-name.js';
 import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
 import { loadAppRef } from './load-app.js';
@@ -37,6 +37,8 @@ export interface AppDeployInput {
   rollback?: boolean;
   timeoutSeconds?: number;
   lockWaitSeconds?: number;
+  /** Ctrl-C: stop watching; the lock is released and nothing is recorded */
+  signal?: AbortSignal;
 }
 
 export interface AppDeployHooks {
@@ -123,9 +125,9 @@ async function* deployLocked(dir: AbraDir, input: AppDeployInput, hooks: AppDepl
 
     let result: DeployResult;
     try {
-      result = yield* applyDeploy(plan, docker, { noConvergeChecks: input.noConvergeChecks, rollback: input.rollback, timeoutSeconds: input.timeoutSeconds, force });
+      result = yield* applyDeploy(plan, docker, { noConvergeChecks: input.noConvergeChecks, rollback: input.rollback, timeoutSeconds: input.timeoutSeconds, force, signal: input.signal });
     } catch (e) {
-      const outcome = e instanceof DeployFailedError && e.rolledBack === 'yes' ? 'rolled back' : 'failed';
+      const outcome = e instanceof DeployFailedError && e.rolledBack === 'yes' ? 'rolled back' : e instanceof CancelledError ? 'interrupted' : 'failed';
       await appendHistory(docker, stack, { action: input.mode, from: plan.overview.current, to: plan.overview.next, result: outcome, message: (e as Error).message }).catch(() => undefined);
       throw e;
     }

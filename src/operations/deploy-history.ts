@@ -13,7 +13,7 @@ export interface HistoryEntry {
   action: string;
   from?: string;
   to?: string;
-  result: 'success' | 'failed' | 'rolled back';
+  result: 'success' | 'failed' | 'rolled back' | 'interrupted';
   message?: string;
 }
 

@@ -28,6 +28,8 @@ export interface DeployOptions {
   /** overrides the timeout label / TIMEOUT (tests, operators in a hurry) */
   timeoutSeconds?: number;
   pollMs?: number;
+  /** Ctrl-C: stop watching convergence (the server goes on) */
+  signal?: AbortSignal;
 }
 
 export interface DeployResult {
@@ -116,7 +118,7 @@ export async function* applyDeploy(p: DeployPlan, docker: DockerPort, opts: Depl
     return { stack: app.stack, version: p.version, converged: false };
   }
 
-  const failures = yield* watchConvergence(docker, targets, { timeoutMs: p.timeoutSeconds * 1000, pollMs: opts.pollMs, namespace: app.stack });
+  const failures = yield* watchConvergence(docker, targets, { timeoutMs: p.timeoutSeconds * 1000, pollMs: opts.pollMs, namespace: app.stack, signal: opts.signal });
   if (failures.length === 0) {
     yield { type: 'done', stack: app.stack, version: p.version, converged: true };
     return { stack: app.stack, version: p.version, converged: true };

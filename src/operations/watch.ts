@@ -4,7 +4,7 @@
 import type { DockerPort, Service } from '../ports/docker.js';
 import { assess, monitorMs } from '../core/convergence.js';
 import type { DeployEvent } from './events.js';
-import type { FailedTask } from '../core/errors.js';
+import { CancelledError, type FailedTask } from '../core/errors.js';
 
 export interface WatchTarget {
   name: string;
@@ -23,6 +23,8 @@ export interface WatchFailure {
 export interface WatchOptions {
   timeoutMs: number;
   pollMs?: number;
+  /** aborting stops the watching (Ctrl-C); what Swarm does goes on */
+  signal?: AbortSignal;
   namespace: string;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -44,6 +46,9 @@ export async function* watchConvergence(
   const failures: WatchFailure[] = [];
 
   while (pending.size > 0) {
+    if (opts.signal?.aborted) {
+      throw new CancelledError(`stopped watching ${[...pending.keys()].join(', ')}: the deploy goes on on the server`, 'see `kite app ps <domain>`; the env file was not changed');
+    }
     const names = [...pending.keys()];
     const services = await docker.listServices({ name: names });
     const byName = new Map<string, Service>(services.filter((s) => pending.has(s.Spec.Name)).map((s) => [s.Spec.Name, s]));

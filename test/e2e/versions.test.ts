@@ -173,6 +173,23 @@ test('two deploys at once: the second refuses naming the holder, or waits with -
   assert.ok(!docker('config', 'ls', '--format', '{{.Name}}').includes(`kite-lock-${STACK}`), 'lock released');
 });
 
+test('Ctrl-C while watching: exit 130, lock released, env file unchanged, history says interrupted', async () => {
+  sb.setEnv(DOMAIN, 'GREETING', 'interrupted');
+  const before = sb.readEnv(DOMAIN);
+  const env = { ...process.env, ABRA_DIR: sb.abraDir, KITE_SSH_CONFIG: SSH_CONFIG, NO_COLOR: '1' };
+  const child = spawn(process.execPath, [join(ROOT, 'bin/kite.js'), 'app', 'deploy', DOMAIN, '--force', '-n', '--offline'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  const done = new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)));
+  await new Promise<void>((r) => child.stderr.on('data', (d) => { stderr += d; if (/updated service/.test(stderr)) r(); }));
+  child.kill('SIGINT');
+  assert.equal(await done, 130, stderr);
+  assert.match(stderr, /the deploy goes on on the server/);
+  assert.ok(!docker('config', 'ls', '--format', '{{.Name}}').includes(`kite-lock-${STACK}`), 'lock released');
+  assert.equal(sb.readEnv(DOMAIN), before);
+  const history = JSON.parse((await sb.kite(['app', 'history', DOMAIN, '--json'])).stdout) as { result: string }[];
+  assert.equal(history.at(-1)?.result, 'interrupted');
+});
+
 test('history lists every deploy with its outcome', async () => {
   const r = await sb.kite(['app', 'history', DOMAIN, '--json']);
   assert.equal(r.code, 0, r.stderr);

@@ -27,6 +27,15 @@ export async function deployWith(ctx: Context, mode: DeployMode, domain: string,
     hooks.confirm = () => ctx.prompter.confirm('proceed?');
     hooks.choose = (m, candidates) => ctx.prompter.select(`${m} ${domain} to which version?`, candidates.map((c) => ({ value: c, label: c })));
   }
+  // Ctrl-C while watching: stop watching, release the lock, record nothing;
+  // a second Ctrl-C quits at once
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(130);
+    ctx.io.warn('stopping: the deploy goes on on the server (Ctrl-C again to quit at once)');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
   const events = appDeploy(
     ctx.dir,
     {
@@ -41,6 +50,7 @@ export async function deployWith(ctx: Context, mode: DeployMode, domain: string,
       rollback: flags.rollback !== false,
       timeoutSeconds: flags.timeout,
       lockWaitSeconds: flags.lockWait,
+      signal: abort.signal,
     },
     ctx.docker,
     hooks,
@@ -63,5 +73,7 @@ export async function deployWith(ctx: Context, mode: DeployMode, domain: string,
       e.hint = `${what}; the env file was not changed; see \`kite app ps ${domain}\` and \`kite app logs ${domain}\``;
     }
     throw e;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
   }
 }
