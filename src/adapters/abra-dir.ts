@@ -135,6 +135,17 @@ export function writeAtomic(path: string, text: string, mode: number): void {
   renameSync(tmp, path);
 }
 
+/** Rewrite an existing file atomically, keeping its mode (recipe edits). */
+export function replaceFileAtomic(path: string, text: string): void {
+  let mode = 0o644;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch {
+    /* a new file */
+  }
+  writeAtomic(path, text, mode);
+}
+
 function isDir(p: string): boolean {
   try {
     return statSync(p).isDirectory();

@@ -13,6 +13,7 @@
 // convention [M]), an existing release/<version>, --notes / --notes-file,
 // or a prompt; --no-notes releases without them.
 
+import { replaceFileAtomic } from '../adapters/abra-dir.js';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRecipeFiles } from '../adapters/recipe-files.js';
@@ -154,7 +155,7 @@ export async function releaseRecipe(dir: string, recipe: string, input: ReleaseI
   };
   if (input.dryRun) return result;
 
-  for (const [file, text] of edits) writeFileSync(join(dir, file), text);
+  for (const [file, text] of edits) replaceFileAtomic(join(dir, file), text);
   if (notes.source === 'release/next') {
     // a tracked release/next moves in git; an untracked one is just renamed
     if (status.some((e) => e.path === NEXT_NOTES && e.code === '??')) renameSync(join(dir, NEXT_NOTES), join(dir, notesPath));

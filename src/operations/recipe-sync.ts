@@ -4,7 +4,7 @@
 // `coop-cloud.${STACK_NAME}.version=` label of the `app` service. Only that
 // label's value changes, in every compose file that declares it.
 
-import { writeFileSync } from 'node:fs';
+import { replaceFileAtomic } from '../adapters/abra-dir.js';
 import { join } from 'node:path';
 import { readRecipeFiles } from '../adapters/recipe-files.js';
 import { openWorktree, type RecipeWorktree } from '../adapters/recipe-worktree.js';
@@ -55,7 +55,7 @@ export async function syncRecipe(dir: string, recipe: string, input: VersionInpu
   const worktree = openWorktree(dir);
   const files = await readRecipeFiles(dir, recipe);
   const plan = await planVersion(worktree, files, input);
-  if (!input.dryRun) for (const [file, text] of plan.edits) writeFileSync(join(dir, file), text);
+  if (!input.dryRun) for (const [file, text] of plan.edits) replaceFileAtomic(join(dir, file), text);
   return {
     recipe,
     version: plan.version,

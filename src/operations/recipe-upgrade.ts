@@ -7,7 +7,8 @@
 // cannot be rewritten in place (anchors, aliases, merges, interpolation,
 // digests) or whose tag is not semver-like are skipped with the reason.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { replaceFileAtomic } from '../adapters/abra-dir.js';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RegistryPort } from '../ports/registry.js';
 import { readRecipeFiles } from '../adapters/recipe-files.js';
@@ -117,7 +118,7 @@ export async function upgradeRecipe(registry: RegistryPort, dir: string, recipe:
     const edits = changes.filter((s) => s.file === file).map((s) => ({ site: siteFor(fresh, s), tag: s.chosen! }));
     texts.set(file, setImageTags(text, edits));
   }
-  for (const [file, text] of texts) writeFileSync(join(dir, file), text);
+  for (const [file, text] of texts) replaceFileAtomic(join(dir, file), text);
   result.changedFiles = [...texts.keys()];
   result.written = true;
 
