@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { connectDocker } from '../src/adapters/docker/engine.js';
 import type { DockerPort } from '../src/ports/docker.js';
+import { median, type Row } from './stats.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SSH_CONFIG = process.env.KITE_SSH_CONFIG ?? join(ROOT, '.rig/ssh_config');
@@ -23,18 +24,7 @@ const APPS = 50;
 const RUNS = 5;
 const PREFIX = 'bench-ls-';
 
-export interface Row {
-  name: string;
-  kiteMs: number;
-  baselineMs: number;
-  ratio: number;
-  target: number;
-}
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 function timed(cmd: string, args: string[], env: Record<string, string> = {}): { ms: number; out: string } {
   const t = process.hrtime.bigint();

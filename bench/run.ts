@@ -15,23 +15,13 @@ import { connectDocker } from '../src/adapters/docker/engine.js';
 import { parseEnvFile } from '../src/core/env-file.js';
 import { readAbraShExports } from '../src/core/abra-sh.js';
 import { benchAppLs } from './app-ls.js';
+import { median, type Row } from './stats.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SSH_CONFIG = process.env.KITE_SSH_CONFIG ?? join(ROOT, '.rig/ssh_config');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-interface Row {
-  name: string;
-  kiteMs: number;
-  baselineMs: number;
-  ratio: number;
-  target: number;
-}
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
