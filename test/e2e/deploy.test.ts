@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { Sandbox, SERVER, docker, httpGet, purgeStack, serviceTaskIds, stackObjects, waitForHttp } from './harness.js';
+import { shapeProblems, type Shape } from './schemas.js';
 
 const DOMAIN = 'deploy.kite.test';
 const STACK = 'deploy_kite_test';
@@ -97,6 +98,8 @@ test('app ps lists the services as JSON', async () => {
   const r = await sb.kite(['app', 'ps', DOMAIN, '--json']);
   assert.equal(r.code, 0, r.stderr);
   const rows = JSON.parse(r.stdout) as { service: string; running: number; desired: number }[];
+  const row: Shape = { service: 'string', image: 'string', mode: 'string', running: 'number', desired: 'number', state: 'string', ports: ['string'] };
+  for (const x of rows) assert.deepEqual(shapeProblems(x, 'version' in x ? { ...(row as Record<string, Shape>), version: 'string' } : row), [], JSON.stringify(x));
   assert.deepEqual(rows.map((x) => x.service), [`${STACK}_app`, `${STACK}_db`, `${STACK}_worker`]);
   for (const row of rows) assert.equal(row.running, row.desired, row.service);
 });

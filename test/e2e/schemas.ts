@@ -2,7 +2,7 @@
 // value types, so a consumer written against abra's JSON (spec §13) keeps
 // working. Each check returns the list of problems ('' paths for the root).
 
-type Shape = 'string' | 'number' | 'boolean' | { [key: string]: Shape } | [Shape];
+export type Shape = 'string' | 'number' | 'boolean' | { [key: string]: Shape } | [Shape];
 
 function check(value: unknown, shape: Shape, path: string, problems: string[]): void {
   if (typeof shape === 'string') {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sandbox, SERVER, SSH_CONFIG, ROOT, docker, purgeStack, waitForHttp } from './harness.js';
 import { git, makeReleasedRecipe } from './git-fixture.js';
+import { shapeProblems, type Shape } from './schemas.js';
 
 const DOMAIN = 'versions.kite.test';
 const STACK = 'versions_kite_test';
@@ -194,6 +195,8 @@ test('history lists every deploy with its outcome', async () => {
   const r = await sb.kite(['app', 'history', DOMAIN, '--json']);
   assert.equal(r.code, 0, r.stderr);
   const entries = JSON.parse(r.stdout) as { action: string; from?: string; to?: string; result: string; who: string }[];
+  const base: Record<string, Shape> = { at: 'string', who: 'string', action: 'string', from: 'string', to: 'string', result: 'string' };
+  for (const e of entries) assert.deepEqual(shapeProblems(e, 'message' in e ? { ...base, message: 'string' } : base), [], JSON.stringify(e));
   assert.deepEqual(
     entries.slice(0, 4).map((e) => [e.action, e.from, e.to, e.result]),
     [
