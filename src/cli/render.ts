@@ -47,7 +47,7 @@ export function renderEvent(io: IO, ev: DeployEvent): void {
 /** abra's DEPLOY OVERVIEW box, plus what changes and the release notes. */
 export function renderOverview(io: IO, o: DeployOverview, notes: ReleaseNote[]): void {
   const rows: [string, string][] = [
-    ['APP', o.stack.replace(/_/g, '.')],
+    ['APP', o.domain],
     ['RECIPE', o.recipe],
     ['SERVER', o.server === 'default' ? 'local' : o.server],
     ['CONFIG', o.composeFiles.join(':')],

@@ -56,6 +56,7 @@ export interface DeployPlan {
 }
 
 export interface DeployOverview {
+  domain: string;
   stack: string;
   server: string;
   recipe: string;
@@ -216,6 +217,7 @@ export async function planDeploy(app: LoadedApp, docker: DockerPort, opts: Deplo
 
   const deployed = deployedMeta(existing, app.stack);
   const overview: DeployOverview = {
+    domain: app.domain,
     stack: app.stack,
     server: app.server,
     recipe: app.recipe,
