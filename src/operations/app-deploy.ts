@@ -76,7 +76,7 @@ export async function* appDeploy(
   const docker = await connect(ref.server);
   // everything from here reads server state: hold the app's lock so another
   // operator's deploy cannot change it under us
-  const lock = await acquireLock(docker, stack, input.domain, input.mode, { waitSeconds: input.lockWaitSeconds, onWait: hooks.onLockWait });
+  const lock = await acquireLock(docker, stack, input.domain, input.mode, { waitSeconds: input.lockWaitSeconds, onWait: hooks.onLockWait, signal: input.signal });
   try {
     return yield* deployLocked(dir, input, hooks, docker, { ref, envText, typeValue, stack, recipeDir, repo, versions });
   } finally {

@@ -5,7 +5,7 @@
 
 import { hostname, userInfo } from 'node:os';
 import type { DockerPort } from '../ports/docker.js';
-import { ConflictError, DockerApiError } from '../core/errors.js';
+import { CancelledError, ConflictError, DockerApiError } from '../core/errors.js';
 
 export const LOCK_LABEL = 'kite.lock';
 
@@ -45,7 +45,7 @@ export async function acquireLock(
   stack: string,
   domain: string,
   action: string,
-  opts: { waitSeconds?: number; onWait?: (h: LockHolder) => void } = {},
+  opts: { waitSeconds?: number; onWait?: (h: LockHolder) => void; signal?: AbortSignal } = {},
 ): Promise<Lock> {
   const deadline = Date.now() + (opts.waitSeconds ?? 0) * 1000;
   let told = false;
@@ -75,6 +75,7 @@ export async function acquireLock(
       opts.onWait?.(held);
       told = true;
     }
+    if (opts.signal?.aborted) throw new CancelledError(`stopped waiting for the lock of ${domain} (held by ${held.holder})`);
     await new Promise((r) => setTimeout(r, 1000));
   }
 }

@@ -174,6 +174,23 @@ test('two deploys at once: the second refuses naming the holder, or waits with -
   assert.ok(!docker('config', 'ls', '--format', '{{.Name}}').includes(`kite-lock-${STACK}`), 'lock released');
 });
 
+test('a stale lock: Ctrl-C stops waiting for it, `app unlock` breaks it naming the holder', async () => {
+  const since = '2026-01-01T00:00:00.000Z';
+  docker('config', 'create', '--label', `kite.lock=${STACK}`, '--label', 'kite.lock.holder=dave@elsewhere', '--label', `kite.lock.since=${since}`, '--label', 'kite.lock.action=upgrade', `kite-lock-${STACK}`, join(ROOT, 'package.json'));
+  const env = { ...process.env, ABRA_DIR: sb.abraDir, KITE_SSH_CONFIG: SSH_CONFIG, NO_COLOR: '1' };
+  const waiting = spawn(process.execPath, [join(ROOT, 'bin/kite.js'), 'app', 'deploy', DOMAIN, '--force', '-n', '--offline', '--lock-wait', '120'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  const done = new Promise<number>((r) => waiting.on('close', (c) => r(c ?? -1)));
+  await new Promise<void>((r) => waiting.stderr.on('data', (d) => { stderr += d; if (/waiting for the lock/.test(stderr)) r(); }));
+  waiting.kill('SIGINT');
+  assert.equal(await done, 130, stderr);
+  assert.match(stderr, /stopped waiting for the lock of versions\.kite\.test \(held by dave@elsewhere\)/);
+  const unlock = await sb.kite(['app', 'unlock', DOMAIN]);
+  assert.equal(unlock.code, 0, unlock.stderr);
+  assert.match(unlock.stderr, /broke the lock held by dave@elsewhere \(`upgrade` since 2026-01-01T00:00:00\.000Z\)/);
+  assert.ok(!docker('config', 'ls', '--format', '{{.Name}}').includes(`kite-lock-${STACK}`));
+});
+
 test('Ctrl-C while watching: exit 130, lock released, env file unchanged, history says interrupted', async () => {
   sb.setEnv(DOMAIN, 'GREETING', 'interrupted');
   const before = sb.readEnv(DOMAIN);

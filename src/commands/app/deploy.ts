@@ -32,7 +32,7 @@ export async function deployWith(ctx: Context, mode: DeployMode, domain: string,
   const abort = new AbortController();
   const onSigint = () => {
     if (abort.signal.aborted) process.exit(130);
-    ctx.io.warn('stopping: the deploy goes on on the server (Ctrl-C again to quit at once)');
+    ctx.io.warn('stopping: a deploy already submitted goes on on the server (Ctrl-C again to quit at once)');
     abort.abort();
   };
   process.on('SIGINT', onSigint);
