@@ -6,7 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, SSH_CONFIG, type Run, type Sandbox } from './harness.js';
+import { ROOT, SSH_CONFIG, kiteShellLine, type Run, type Sandbox } from './harness.js';
 
 /** `kite <args>` with `input` on its stdin (a pipe, closed after the input). */
 export function kiteWithInput(sb: Sandbox, args: string[], input: string | Buffer): Promise<Run> {
@@ -26,10 +26,6 @@ export function kiteWithInput(sb: Sandbox, args: string[], input: string | Buffe
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 function tmux(...args: string[]): string {
   return execFileSync('tmux', args, { encoding: 'utf8' });
@@ -53,16 +49,7 @@ export class Terminal {
     const n = ++this.runs;
     const exitFile = join(this.scratch, `exit-${n}`);
     const window = `${this.session}:${n}`;
-    const command = [
-      'env',
-      `ABRA_DIR=${shellQuote(this.sb.abraDir)}`,
-      `KITE_SSH_CONFIG=${shellQuote(SSH_CONFIG)}`,
-      'NO_COLOR=1',
-      shellQuote(process.execPath),
-      shellQuote(join(ROOT, 'bin/kite.js')),
-      ...args.map(shellQuote),
-      `; echo EXIT=$? > ${shellQuote(exitFile)}; sleep 600`,
-    ].join(' ');
+    const command = kiteShellLine(this.sb.abraDir, args, exitFile);
     tmux('new-window', '-d', '-t', window, command);
     return new TerminalRun(window, exitFile);
   }

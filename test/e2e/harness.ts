@@ -134,3 +134,24 @@ export function purgeStack(stack: string): void {
     }
   }
 }
+
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * A shell line running kite in a terminal (tmux) for this sandbox; the exit
+ * status goes to `exitFile` and the window stays open to be read.
+ */
+export function kiteShellLine(abraDir: string, args: string[], exitFile: string): string {
+  return [
+    'env',
+    `ABRA_DIR=${shellQuote(abraDir)}`,
+    `KITE_SSH_CONFIG=${shellQuote(SSH_CONFIG)}`,
+    'NO_COLOR=1',
+    shellQuote(process.execPath),
+    shellQuote(join(ROOT, 'bin/kite.js')),
+    ...args.map(shellQuote),
+    `; echo EXIT=$? > ${shellQuote(exitFile)}; sleep 600`,
+  ].join(' ');
+}

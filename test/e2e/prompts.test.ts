@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, SSH_CONFIG, Sandbox } from './harness.js';
+import { Sandbox, kiteShellLine } from './harness.js';
 
 const SESSION = `kite-prompt-${process.pid}`;
 const sb = new Sandbox();
@@ -21,10 +21,6 @@ function tmux(...args: string[]): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * Start `kite <args>` in a fresh tmux window (a real terminal, 120x30);
  * resolves the file its exit status lands in.
@@ -33,16 +29,7 @@ function startInTerminal(args: string[]): { exitFile: string; window: string } {
   const n = ++runs;
   const exitFile = join(scratch, `exit-${n}`);
   const window = `${SESSION}:${n}`;
-  const command = [
-    'env',
-    `ABRA_DIR=${shellQuote(sb.abraDir)}`,
-    `KITE_SSH_CONFIG=${shellQuote(SSH_CONFIG)}`,
-    'NO_COLOR=1',
-    shellQuote(process.execPath),
-    shellQuote(join(ROOT, 'bin/kite.js')),
-    ...args.map(shellQuote),
-    `; echo EXIT=$? > ${shellQuote(exitFile)}; sleep 600`,
-  ].join(' ');
+  const command = kiteShellLine(sb.abraDir, args, exitFile);
   tmux('new-window', '-d', '-t', window, command);
   return { exitFile, window };
 }
