@@ -5,13 +5,15 @@
 //   3. `kite --version` vs `node -e 0`
 //   4. `kite app ls -S` with 50 apps on one server / spread over two, vs
 //      one `docker service ls` of the same daemon over SSH (bench/app-ls.ts)
-// Prints a table of medians and ratios; JSON with --json.
+// Prints a table of medians and ratios; JSON with --json. Names pick benchmarks:
+// `npm run bench -- calls` (startup, calls, deploy, app-ls).
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connectDocker } from '../src/adapters/docker/engine.js';
+import type { DockerPort } from '../src/ports/docker.js';
 import { parseEnvFile } from '../src/core/env-file.js';
 import { readAbraShExports } from '../src/core/abra-sh.js';
 import { benchAppLs } from './app-ls.js';
@@ -125,25 +127,46 @@ async function benchDeploy(): Promise<Row> {
   return { name: `deploy 3-service recipe until converged (${ROUNDS} rounds; kite over SSH)`, kiteMs: k, baselineMs: d, ratio: k / d, target: 1.2 };
 }
 
-async function benchCalls(): Promise<Row> {
-  const ssh = await connectDocker('kite-test', { sshConfig: SSH_CONFIG });
-  const local = await connectDocker('default');
+const CALLS_STACK = 'benchcalls';
+
+/** 50 calls of one kind over SSH and over the local socket: median of 15 rounds, ms per 50 */
+async function timeCalls(ssh: DockerPort, local: DockerPort, call: (d: DockerPort) => Promise<unknown>): Promise<{ s: number; l: number }> {
+  await call(ssh);
+  await call(local);
   const sshTimes: number[] = [];
   const localTimes: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    sshTimes.push(await timeAsync(async () => { for (let j = 0; j < 50; j++) await call(ssh); }));
+    localTimes.push(await timeAsync(async () => { for (let j = 0; j < 50; j++) await call(local); }));
+  }
+  return { s: median(sshTimes), l: median(localTimes) };
+}
+
+/**
+ * What kite asks most: the services of one stack. The stack has 10
+ * services (replicas 0, so nothing runs), a ~10 kB answer, as for a real
+ * app. The transport floor (an empty answer) is reported beside it.
+ */
+async function benchCalls(): Promise<Row[]> {
+  purge(CALLS_STACK);
+  for (let i = 1; i <= 10; i++) {
+    sh('docker', ['service', 'create', '--detach', '--quiet', '--replicas', '0', '--name', `${CALLS_STACK}_s${i}`,
+      '--label', `com.docker.stack.namespace=${CALLS_STACK}`, '--env', `N=${i}`, 'kite-test/web:1.0']);
+  }
+  const ssh = await connectDocker('kite-test', { sshConfig: SSH_CONFIG });
+  const local = await connectDocker('default');
   try {
-    await ssh.listServices();
-    await local.listServices();
-    for (let i = 0; i < 15; i++) {
-      sshTimes.push(await timeAsync(async () => { for (let j = 0; j < 50; j++) await ssh.listServices(); }));
-      localTimes.push(await timeAsync(async () => { for (let j = 0; j < 50; j++) await local.listServices(); }));
-    }
+    const stack = await timeCalls(ssh, local, (d) => d.listServices({ label: [`com.docker.stack.namespace=${CALLS_STACK}`] }));
+    const empty = await timeCalls(ssh, local, (d) => d.listServices({ label: ['com.docker.stack.namespace=nothing-here'] }));
+    return [
+      { name: '50 API calls (list a 10-service stack, ~10 kB), SSH vs local socket (median of 15 rounds)', kiteMs: stack.s, baselineMs: stack.l, ratio: stack.s / stack.l, target: 1.5 },
+      { name: '50 API calls with an empty answer (transport floor), SSH vs local socket', kiteMs: empty.s, baselineMs: empty.l, ratio: empty.s / empty.l, target: NaN },
+    ];
   } finally {
     await ssh.close();
     await local.close();
+    purge(CALLS_STACK);
   }
-  const s = median(sshTimes);
-  const l = median(localTimes);
-  return { name: '50 API calls (GET /services), SSH tunnel vs local socket (median of 15 rounds)', kiteMs: s, baselineMs: l, ratio: s / l, target: 1.5 };
 }
 
 function benchStartup(): Row {
@@ -159,12 +182,22 @@ function benchStartup(): Row {
 }
 
 const memoryRows: Row[] = [];
-const rows: Row[] = [benchStartup(), await benchCalls(), await benchDeploy(), ...(await benchAppLs())];
+// `npm run bench -- calls deploy` runs only those; no names runs them all
+const BENCHES: Record<string, () => Promise<Row[]>> = {
+  startup: async () => [benchStartup()],
+  calls: benchCalls,
+  deploy: async () => [await benchDeploy()],
+  'app-ls': benchAppLs,
+};
+const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+for (const name of picked) if (!BENCHES[name]) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHES).join(', ')}`);
+const rows: Row[] = [];
+for (const [name, run] of Object.entries(BENCHES)) if (picked.length === 0 || picked.includes(name)) rows.push(...(await run()));
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify([...rows, ...memoryRows], null, 2));
 } else {
   console.log('| benchmark | kite (median ms) | baseline (median ms) | ratio | target |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
-  for (const r of rows) console.log(`| ${r.name} | ${r.kiteMs.toFixed(1)} | ${r.baselineMs.toFixed(1)} | ${r.ratio.toFixed(2)}× | ≤ ${r.target}× |`);
+  for (const r of rows) console.log(`| ${r.name} | ${r.kiteMs.toFixed(1)} | ${r.baselineMs.toFixed(1)} | ${r.ratio.toFixed(2)}× | ${Number.isNaN(r.target) ? '(measured)' : `≤ ${r.target}×`} |`);
   for (const r of memoryRows) console.log(`| ${r.name} | ${r.kiteMs.toFixed(1)} MiB | ${r.baselineMs.toFixed(1)} MiB | ${r.ratio.toFixed(2)}× | (measured) |`);
 }

@@ -37,6 +37,28 @@ test('every call of a command goes over one SSH connection', async () => {
   assert.deepEqual(tunnels().filter((p) => !before.includes(p)), [], 'the tunnel is closed with the command');
 });
 
+/** remote `cat` sessions (the server is this machine) */
+function remoteSessions(): number[] {
+  try {
+    return execFileSync('pgrep', ['-x', 'cat'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+test('the session kept beside the forward ends with the command', async () => {
+  const before = remoteSessions();
+  const fresh = () => remoteSessions().filter((p) => !before.includes(p));
+  const docker = await connectDocker(SERVER, { sshConfig: SSH_CONFIG });
+  // the session's command starts after the login shell's rc files
+  for (let i = 0; i < 200 && fresh().length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  const during = fresh();
+  await docker.close();
+  assert.equal(during.length, 1, 'one remote session per connection (it keeps TCP_NODELAY on in sshd)');
+  for (let i = 0; i < 200 && remoteSessions().includes(during[0]); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(!remoteSessions().includes(during[0]), 'the remote session ends when kite closes the connection');
+});
+
 test('a dropped connection fails the next call with an SshError', async () => {
   const before = tunnels();
   const docker = await connectDocker(SERVER, { sshConfig: SSH_CONFIG });

@@ -16,7 +16,8 @@ test('ssh forwards a private socket to the Docker socket, never prompting', () =
   assert.deepEqual(args.slice(0, 2), ['-F', '/cfg']);
   assert.ok(args.includes('BatchMode=yes'));
   assert.ok(args.includes('/tmp/x/docker.sock:/var/run/docker.sock'));
-  assert.deepEqual(args.slice(-2), ['--', 'srv']);
+  assert.deepEqual(args.slice(-3), ['--', 'srv', 'cat']);
+  assert.ok(!args.includes('-N'), 'a session keeps TCP_NODELAY on the server side');
 });
 
 test('ssh failures get a next step', () => {
