@@ -13,6 +13,7 @@ export const EXIT = {
   recipe: 7,
   docker: 8,
   cancelled: 130,
+  terminated: 143,
 } as const;
 
 const BY_KIND: Record<string, number> = {

@@ -48,6 +48,14 @@ export async function main(argv: string[]): Promise<void> {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
+  // Ctrl-C or a kill: leave through process.exit, so 'exit' handlers close
+  // ssh connections and remove their sockets. Commands with their own
+  // handler (deploy, logs -f, ps --watch) decide for themselves.
+  for (const [signal, code] of [['SIGINT', EXIT.cancelled], ['SIGTERM', EXIT.terminated]] as const) {
+    process.on(signal, () => {
+      if (process.listenerCount(signal) === 1) process.exit(code);
+    });
+  }
   // commander would read a program-level `-v` anywhere on the line, so it is
   // --version only in first position, as abra's root `-v`
   const [node, script, ...rest] = argv;

@@ -118,10 +118,14 @@ export function serviceTaskIds(service: string): string[] {
   return docker('service', 'ps', service, '--filter', 'desired-state=running', '--format', '{{.ID}}').split('\n').filter(Boolean).sort();
 }
 
-/** remove everything a test stack may have left: services, networks, configs, secrets, volumes */
+/**
+ * remove everything a test stack may have left: services, networks, configs,
+ * secrets, volumes, and kite's deploy lock and history for it
+ */
 export function purgeStack(stack: string): void {
   removeStack(stack);
-  const named = (kind: string) => docker(kind, 'ls', '--format', '{{.Name}}').split('\n').filter((n) => n.startsWith(`${stack}_`));
+  const ours = (n: string) => n.startsWith(`${stack}_`) || n.startsWith(`kh-${stack}-`) || n === `kite-lock-${stack}`;
+  const named = (kind: string) => docker(kind, 'ls', '--format', '{{.Name}}').split('\n').filter(ours);
   for (const kind of ['config', 'secret', 'volume']) {
     const names = named(kind);
     for (let i = 0; i < 30 && names.length; i++) {
@@ -132,6 +136,15 @@ export function purgeStack(stack: string): void {
         execFileSync('sleep', ['0.5']); // volumes stay busy until containers are gone
       }
     }
+  }
+}
+
+/** pids of kite's ssh processes: they forward a socket in a private kite-ssh-* dir */
+export function kiteTunnels(): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', 'kite-ssh-.*/docker.sock:/var/run/docker.sock'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
 }
 

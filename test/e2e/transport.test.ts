@@ -7,34 +7,22 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { connectDocker } from '../../src/adapters/docker/engine.js';
 import { SshError } from '../../src/core/errors.js';
-import { SSH_CONFIG, Sandbox, SERVER } from './harness.js';
-
-/** pids of kite's ssh tunnel processes (their socket lives in a kite-ssh-* dir) */
-function tunnels(): number[] {
-  try {
-    return execFileSync('pgrep', ['-f', 'kite-ssh-.*/docker.sock:/var/run/docker.sock'], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
+import { SSH_CONFIG, Sandbox, SERVER, kiteTunnels } from './harness.js';
 
 test('every call of a command goes over one SSH connection', async () => {
-  const before = tunnels();
+  const before = kiteTunnels();
   const docker = await connectDocker(SERVER, { sshConfig: SSH_CONFIG });
   try {
-    const opened = tunnels().filter((p) => !before.includes(p));
+    const opened = kiteTunnels().filter((p) => !before.includes(p));
     assert.equal(opened.length, 1);
     await Promise.all(Array.from({ length: 20 }, () => docker.listServices()));
     for (let i = 0; i < 10; i++) await docker.info();
-    assert.deepEqual(tunnels().filter((p) => !before.includes(p)), opened);
+    assert.deepEqual(kiteTunnels().filter((p) => !before.includes(p)), opened);
     assert.match(docker.apiVersion, /^1\.\d+$/);
   } finally {
     await docker.close();
   }
-  assert.deepEqual(tunnels().filter((p) => !before.includes(p)), [], 'the tunnel is closed with the command');
+  assert.deepEqual(kiteTunnels().filter((p) => !before.includes(p)), [], 'the tunnel is closed with the command');
 });
 
 /** remote `cat` sessions (the server is this machine) */
@@ -60,11 +48,11 @@ test('the session kept beside the forward ends with the command', async () => {
 });
 
 test('a dropped connection fails the next call with an SshError', async () => {
-  const before = tunnels();
+  const before = kiteTunnels();
   const docker = await connectDocker(SERVER, { sshConfig: SSH_CONFIG });
   try {
     await docker.info();
-    const [pid] = tunnels().filter((p) => !before.includes(p));
+    const [pid] = kiteTunnels().filter((p) => !before.includes(p));
     process.kill(pid, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 200));
     await assert.rejects(docker.listServices(), (e: unknown) => e instanceof SshError && /connection lost/.test(e.message));

@@ -7,7 +7,13 @@
 // The connection also runs a session (`cat`, reading a stdin we never
 // write): sshd sets TCP_NODELAY only on connections with a session. With
 // `ssh -N`, every response larger than one segment waits for a delayed ACK
-// (~10 ms per API call instead of ~0.5 ms). `cat` ends when ssh closes.
+// (~10 ms per API call instead of ~0.5 ms). The session also ties ssh's life
+// to kite's: if kite dies, its end of the stdin pipe closes, `cat` ends and
+// so does ssh.
+//
+// ssh runs in its own process group, so an operator's Ctrl-C reaches kite
+// alone: kite then still has the connection to release its deploy lock and
+// record the interruption, and closes it itself.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
@@ -68,6 +74,7 @@ export async function openTunnel(server: string, opts: { sshConfig?: string; tim
   const socketPath = join(dir, 'docker.sock');
   const child: ChildProcess = spawn('ssh', sshArgs(server, socketPath, opts.sshConfig), {
     stdio: ['pipe', 'ignore', 'pipe'],
+    detached: true,
   });
   child.stdin?.on('error', () => undefined); // EPIPE once ssh is gone; `lost()` reports it
   let stderr = '';
