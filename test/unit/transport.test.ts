@@ -25,6 +25,7 @@ test('ssh failures get a next step', () => {
   assert.match(explainSshFailure('ssh: connect to host 127.0.0.1 port 2299: Connection refused').hint, /sshd running/);
   assert.match(explainSshFailure('root@x: Permission denied (publickey).').hint, /IdentityFile/);
   assert.match(explainSshFailure('Host key verification failed.').hint, /host key/);
+  assert.match(explainSshFailure('This account is currently not available.').hint, /login shell/);
 });
 
 test('API version: the lower of the daemon and ours', () => {

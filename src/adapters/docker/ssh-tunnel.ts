@@ -63,6 +63,7 @@ export function explainSshFailure(stderr: string): { message: string; hint: stri
     [/timed out|No route to host|Network is unreachable/i, 'the server is not reachable from here; check the network or the HostName'],
     [/Permission denied/i, 'ssh refused our key: check User and IdentityFile in ~/.ssh/config, or ssh-add your key'],
     [/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/i, 'the host key is unknown or changed: connect once with `ssh <server>` to verify it'],
+    [/account is currently not available|only sftp|not allowed to execute|This service allows/i, 'the server account cannot run commands: kite keeps `cat` running beside its forward (abra needs `docker` there); give the SSH user a login shell'],
     [/forwarding|open failed|administratively prohibited/i, 'the server refused to forward the Docker socket: is Docker running there, and does sshd allow AllowStreamLocalForwarding?'],
   ];
   const hint = hints.find(([re]) => re.test(text))?.[1] ?? 'try `ssh <server>` by hand to see what fails';
