@@ -1,6 +1,6 @@
 // The one table of exit codes, and the mapping from typed errors to them.
 
-import { KiteError } from '../core/errors.js';
+import { CancelledError, KiteError } from '../core/errors.js';
 
 export const EXIT = {
   ok: 0,
@@ -28,6 +28,7 @@ const BY_KIND: Record<string, number> = {
 };
 
 export function exitCodeFor(err: unknown): number {
+  if (err instanceof CancelledError && err.signal === 'SIGTERM') return EXIT.terminated;
   if (err instanceof KiteError) return BY_KIND[err.kind] ?? EXIT.error;
   return EXIT.error;
 }

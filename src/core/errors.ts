@@ -94,6 +94,8 @@ export class DeployFailedError extends KiteError {
 /** The operator answered no at a confirmation prompt. */
 export class CancelledError extends KiteError {
   readonly kind = 'cancelled';
+  /** set when a signal other than Ctrl-C's stopped the command (SIGTERM exits 143) */
+  signal?: 'SIGTERM';
 }
 
 function formatLocated(

@@ -1,7 +1,8 @@
-// Signals as an operator sends them: Ctrl-C in a real terminal (tmux) goes
-// to the whole foreground process group, so it must not take kite's SSH
-// connection down before kite has released its deploy lock; and a kite that
-// is killed outright must not leave its ssh behind.
+// Signals as an operator (or a supervisor) sends them: Ctrl-C in a real
+// terminal (tmux) goes to the whole foreground process group, so it must not
+// take kite's SSH connection down before kite has released its deploy lock;
+// SIGTERM stops a deploy as gracefully; a kite that is killed outright must
+// not leave its ssh behind.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -54,6 +55,23 @@ test('Ctrl-C in a terminal while a deploy is watched: exit 130, lock released ov
   const history = JSON.parse((await sb.kite(['app', 'history', DOMAIN, '--json'])).stdout) as { result: string }[];
   assert.equal(history.at(-1)?.result, 'interrupted');
   assert.deepEqual(await waitGone(kiteTunnels().filter((p) => !before.includes(p))), [], 'kite closed its ssh');
+});
+
+test('SIGTERM while a deploy is watched: exit 143, lock released, history says interrupted', async () => {
+  sb.setEnv(DOMAIN, 'GREETING', 'sigterm');
+  const child = spawn(process.execPath, [join(ROOT, 'bin/kite.js'), 'app', 'deploy', DOMAIN, '-n', '--force'], {
+    env: { ...process.env, ABRA_DIR: sb.abraDir, KITE_SSH_CONFIG: SSH_CONFIG, NO_COLOR: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  await new Promise<void>((r) => child.stderr.on('data', (d) => { stderr += d; if (/updated service/.test(stderr)) r(); }));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 143, stderr);
+  assert.match(stderr, /SIGTERM again to quit at once/);
+  assert.ok(!docker('config', 'ls', '--format', '{{.Name}}').includes(`kite-lock-${STACK}`), 'lock released');
+  const history = JSON.parse((await sb.kite(['app', 'history', DOMAIN, '--json'])).stdout) as { result: string }[];
+  assert.equal(history.at(-1)?.result, 'interrupted');
 });
 
 test('kite killed outright (SIGKILL): its ssh ends too', async () => {

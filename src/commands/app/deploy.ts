@@ -1,7 +1,8 @@
 import type { Context } from '../../cli/context.js';
 import { appDeploy, type AppDeployHooks, type DeployMode } from '../../operations/app-deploy.js';
 import { renderEvent } from '../../cli/render.js';
-import { DeployFailedError } from '../../core/errors.js';
+import { CancelledError, DeployFailedError } from '../../core/errors.js';
+import { EXIT } from '../../cli/exit-codes.js';
 import { runPostDeployCmds } from './cmd.js';
 
 export interface DeployFlags {
@@ -27,15 +28,18 @@ export async function deployWith(ctx: Context, mode: DeployMode, domain: string,
     hooks.confirm = () => ctx.prompter.confirm('proceed?');
     hooks.choose = (m, candidates) => ctx.prompter.select(`${m} ${domain} to which version?`, candidates.map((c) => ({ value: c, label: c })));
   }
-  // Ctrl-C while watching: stop watching, release the lock, record nothing;
-  // a second Ctrl-C quits at once
+  // Ctrl-C (or SIGTERM) while waiting or watching: stop, release the lock,
+  // record the interruption; a second signal quits at once
   const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    ctx.io.warn('stopping: a deploy already submitted goes on on the server (Ctrl-C again to quit at once)');
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (abort.signal.aborted) process.exit(signal === 'SIGTERM' ? EXIT.terminated : EXIT.cancelled);
+    received = signal;
+    ctx.io.warn(`stopping: a deploy already submitted goes on on the server (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to quit at once)`);
     abort.abort();
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const events = appDeploy(
     ctx.dir,
     {
@@ -68,12 +72,14 @@ export async function deployWith(ctx: Context, mode: DeployMode, domain: string,
       renderEvent(ctx.io, next.value);
     }
   } catch (e) {
+    if (e instanceof CancelledError && received === 'SIGTERM') e.signal = 'SIGTERM';
     if (e instanceof DeployFailedError) {
       const what = { yes: 'the previous version is running again', 'no-previous': 'there was no previous version to go back to', disabled: 'the failed version was left in place (--no-rollback)', failed: 'putting the previous version back failed too' }[e.rolledBack];
       e.hint = `${what}; the env file was not changed; see \`kite app ps ${domain}\` and \`kite app logs ${domain}\``;
     }
     throw e;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
 }
