@@ -1,5 +1,5 @@
 // One SSH connection per server per command: the system `ssh` forwards a
-// private unix socket to the server's Docker socket (`ssh -N -L`). Every API
+// private unix socket to the server's Docker socket (`ssh -L`). Every API
 // call then goes over that one connection, and everything the operator's
 // ~/.ssh/config says (aliases, User, Port, IdentityFile, ProxyJump,
 // known_hosts, agent) applies, exactly as with the docker CLI.
