@@ -5,7 +5,7 @@
 import { LineCounter, parseDocument, visit, isAlias, isScalar } from 'yaml';
 import { analyse, NOT_LOADED, services } from './analysis.js';
 import { isSemverLike, parseImageRef, UNSTABLE_TAGS } from './image-ref.js';
-import { findings, skip, type LintRule } from './types.js';
+import { findings, skip, type LintRule, type RecipeFiles, type RuleOutcome } from './types.js';
 
 export const imageRules: LintRule[] = [
   {
@@ -30,32 +30,14 @@ export const imageRules: LintRule[] = [
     level: 'warn',
     description: 'no unstable tags',
     howToResolve: 'tag all images with stable tags',
-    check(recipe) {
-      const a = analyse(recipe);
-      if (!a.complete) return skip(NOT_LOADED);
-      const found: string[] = [];
-      for (const s of services(a)) {
-        const tag = s.image ? parseImageRef(s.image).tag : undefined;
-        if (tag && UNSTABLE_TAGS.has(tag.toLowerCase())) found.push(`${s.name}: ${s.image}`);
-      }
-      return findings(found);
-    },
+    check: (recipe) => imagesWhoseTag(recipe, (tag) => UNSTABLE_TAGS.has(tag.toLowerCase())),
   },
   {
     ref: 'R005',
     level: 'warn',
     description: 'tags use semver-like format',
     howToResolve: 'use semver-like tags',
-    check(recipe) {
-      const a = analyse(recipe);
-      if (!a.complete) return skip(NOT_LOADED);
-      const found: string[] = [];
-      for (const s of services(a)) {
-        const tag = s.image ? parseImageRef(s.image).tag : undefined;
-        if (tag && !isSemverLike(tag)) found.push(`${s.name}: ${s.image}`);
-      }
-      return findings(found);
-    },
+    check: (recipe) => imagesWhoseTag(recipe, (tag) => !isSemverLike(tag)),
   },
   {
     ref: 'K005',
@@ -69,6 +51,18 @@ export const imageRules: LintRule[] = [
     },
   },
 ];
+
+/** `service: image` for each tagged image whose tag matches */
+function imagesWhoseTag(recipe: RecipeFiles, matches: (tag: string) => boolean): RuleOutcome {
+  const a = analyse(recipe);
+  if (!a.complete) return skip(NOT_LOADED);
+  const found: string[] = [];
+  for (const s of services(a)) {
+    const tag = s.image ? parseImageRef(s.image).tag : undefined;
+    if (tag && matches(tag)) found.push(`${s.name}: ${s.image}`);
+  }
+  return findings(found);
+}
 
 /** `image: &name …` and `image: *name` in the raw text, as `file:line: …` findings. */
 export function imageAnchors(file: string, text: string): string[] {
