@@ -5,14 +5,15 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DockerPort, Service } from '../ports/docker.js';
+import type { DistributionInspect, DockerPort, Service } from '../ports/docker.js';
 import type { ServiceSpec } from '../core/convert/swarm-types.js';
 import { convertStack, type StackSpec } from '../core/convert/stack.js';
 import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
 import { applyAbraConventions, declaredVersion, deployTimeoutSeconds } from '../core/abra-labels.js';
 import type { DeployedMeta } from '../core/deploy-version.js';
 import { APP_SERVICE, labelKey } from '../core/abra-labels.js';
-import { ConflictError, DeployFailedError, DockerApiError, NotFoundError, RecipeError } from '../core/errors.js';
+import { ConflictError, DeployFailedError, DockerApiError, NotFoundError, RecipeError, SshError } from '../core/errors.js';
+import { digestWarning, hasDigest, imageToQuery, pinnedImage, placementPlatforms } from '../core/image-pin.js';
 import { secretEnvKey } from '../core/secrets.js';
 import type { LoadedApp } from './load-app.js';
 import type { DeployEvent } from './events.js';
@@ -234,11 +235,12 @@ export async function planDeploy(app: LoadedApp, docker: DockerPort, opts: Deplo
     configs: spec.configs.map((c) => ({ name: c.name, change: configIds.has(c.name) ? 'unchanged' : 'new' })),
     secrets: spec.secrets.map((x) => ({ name: x.name, change: secretIds.has(x.name) ? 'exists' : 'new' })),
   };
+  const pinned = await pinImages(docker, spec.services);
   return {
     app,
     deployed,
     overview,
-    spec,
+    spec: { ...spec, services: pinned.services, warnings: [...spec.warnings, ...pinned.warnings] },
     existing,
     secretIds,
     configIds,
@@ -248,6 +250,44 @@ export async function planDeploy(app: LoadedApp, docker: DockerPort, opts: Deplo
     timeoutSeconds: opts.timeoutSeconds ?? deployTimeoutSeconds(cfg, app.stack, app.env),
     version,
   };
+}
+
+/**
+ * Pin every image to the digest its registry has now, in parallel, as
+ * `docker stack deploy --resolve-image always`: the daemon asks the
+ * registry. An image it cannot look up keeps its tag, with docker's warning;
+ * on update, `keepServerState` then keeps the digest already running.
+ */
+async function pinImages(docker: DockerPort, services: StackSpec['services']): Promise<{ services: StackSpec['services']; warnings: string[] }> {
+  const warnings: string[] = [];
+  const resolved = await Promise.all(
+    services.map(async (svc) => {
+      const image = svc.spec.TaskTemplate.ContainerSpec?.Image;
+      if (!image || hasDigest(image)) return svc;
+      let found: DistributionInspect;
+      try {
+        found = await docker.distributionInspect(imageToQuery(image));
+      } catch (e) {
+        if (e instanceof SshError) throw e;
+        warnings.push(digestWarning(image));
+        return svc;
+      }
+      const platforms = placementPlatforms(found.Platforms);
+      const task = svc.spec.TaskTemplate;
+      return {
+        ...svc,
+        spec: {
+          ...svc.spec,
+          TaskTemplate: {
+            ...task,
+            ContainerSpec: { ...task.ContainerSpec, Image: pinnedImage(image, found.Descriptor.digest) },
+            ...(platforms.length > 0 ? { Placement: { ...task.Placement, Platforms: platforms } } : {}),
+          },
+        },
+      };
+    }),
+  );
+  return { services: resolved, warnings: [...new Set(warnings)] };
 }
 
 function readObjectData(app: LoadedApp, o: { file?: string; content?: string; environment?: string }, key: string): string {
@@ -278,19 +318,24 @@ function withObjectIds(spec: ServiceSpec, secretIds: Map<string, string>, config
 }
 
 /**
- * Like docker stack deploy: keep the server's ForceUpdate counter, and keep a
- * digest-pinned image when the tag did not change (avoids spurious restarts).
+ * Like docker stack deploy: keep the server's ForceUpdate counter. When the
+ * registry could not be asked (the image is a bare tag) and the tag did not
+ * change, keep the digest running now and the platforms recorded with it,
+ * rather than restarting the service on an unpinned image.
  */
-function keepServerState(spec: ServiceSpec, current: ServiceSpec): ServiceSpec {
+export function keepServerState(spec: ServiceSpec, current: ServiceSpec): ServiceSpec {
   const curImage = current.TaskTemplate.ContainerSpec?.Image ?? '';
   const newImage = spec.TaskTemplate.ContainerSpec?.Image ?? '';
-  const image = curImage.startsWith(newImage + '@sha256:') ? curImage : newImage;
+  const keepPin = curImage.startsWith(newImage + '@sha256:');
+  const curPlatforms = current.TaskTemplate.Placement?.Platforms;
+  const keepPlatforms = keepPin && curPlatforms && !spec.TaskTemplate.Placement?.Platforms;
   return {
     ...spec,
     TaskTemplate: {
       ...spec.TaskTemplate,
       ForceUpdate: current.TaskTemplate.ForceUpdate ?? 0,
-      ContainerSpec: { ...spec.TaskTemplate.ContainerSpec, Image: image },
+      ContainerSpec: { ...spec.TaskTemplate.ContainerSpec, Image: keepPin ? curImage : newImage },
+      ...(keepPlatforms ? { Placement: { ...spec.TaskTemplate.Placement, Platforms: curPlatforms } } : {}),
     },
   };
 }

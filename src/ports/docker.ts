@@ -121,6 +121,11 @@ export interface PathStat {
   linkTarget?: string;
 }
 
+export interface DistributionInspect {
+  Descriptor: { digest: string };
+  Platforms?: { architecture: string; os: string }[] | null;
+}
+
 export interface DockerPort {
   /** the server name this client talks to, for messages */
   readonly server: string;
@@ -132,6 +137,8 @@ export interface DockerPort {
   createService(spec: ServiceSpec): Promise<{ ID: string }>;
   updateService(id: string, version: number, spec: ServiceSpec): Promise<{ Warnings?: string[] | null }>;
   removeService(id: string): Promise<void>;
+  /** GET /distribution/{image}/json: the daemon asks the image's registry for its digest and platforms */
+  distributionInspect(image: string): Promise<DistributionInspect>;
   serviceLogs(id: string, tail: number): Promise<string[]>;
   /** GET /services/{id}/logs as complete lines while they arrive; ends when the stream does or `signal` aborts */
   streamServiceLogs(id: string, opts: ServiceLogOptions, signal?: AbortSignal): AsyncIterable<ServiceLogLine>;

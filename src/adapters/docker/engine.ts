@@ -3,7 +3,7 @@
 
 import { request } from 'node:http';
 import type DockerodeT from 'dockerode';
-import type { DockerPort, Filters, Info, Network, PruneKind, PruneReport, Service, ServiceLogLine, ServiceLogOptions, SwarmObject, Task, Volume } from '../../ports/docker.js';
+import type { DistributionInspect, DockerPort, Filters, Info, Network, PruneKind, PruneReport, Service, ServiceLogLine, ServiceLogOptions, SwarmObject, Task, Volume } from '../../ports/docker.js';
 import type { ConfigSpec, NetworkCreate, SecretSpec, ServiceSpec } from '../../core/convert/swarm-types.js';
 import { DockerApiError, SshError, type KiteError } from '../../core/errors.js';
 import { openTunnel, type Tunnel } from './ssh-tunnel.js';
@@ -153,6 +153,10 @@ class Engine implements DockerPort {
   }
   updateService(id: string, version: number, spec: ServiceSpec): Promise<{ Warnings?: string[] | null }> {
     return this.dial({ path: `/services/${encodeURIComponent(id)}/update`, method: 'POST', query: { version }, body: spec });
+  }
+  distributionInspect(image: string): Promise<DistributionInspect> {
+    // the daemon's route takes the reference as is, slashes and all
+    return this.dial({ path: `/distribution/${encodeURI(image)}/json`, method: 'GET' });
   }
   async removeService(id: string): Promise<void> {
     await this.dial({ path: `/services/${encodeURIComponent(id)}`, method: 'DELETE' });

@@ -152,6 +152,8 @@ export interface Placement {
   Constraints?: string[];
   Preferences?: PlacementPreference[];
   MaxReplicas?: number;
+  /** set at deploy from the image's manifest (see core/image-pin.ts), never from compose */
+  Platforms?: { Architecture: string; OS: string }[];
 }
 
 export interface PlacementPreference {
