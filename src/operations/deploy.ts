@@ -260,13 +260,15 @@ export async function planDeploy(app: LoadedApp, docker: DockerPort, opts: Deplo
  */
 async function pinImages(docker: DockerPort, services: StackSpec['services']): Promise<{ services: StackSpec['services']; warnings: string[] }> {
   const warnings: string[] = [];
+  const lookups = new Map<string, Promise<DistributionInspect>>(); // one per image, shared by its services
   const resolved = await Promise.all(
     services.map(async (svc) => {
       const image = svc.spec.TaskTemplate.ContainerSpec?.Image;
       if (!image || hasDigest(image)) return svc;
+      if (!lookups.has(image)) lookups.set(image, docker.distributionInspect(imageToQuery(image)));
       let found: DistributionInspect;
       try {
-        found = await docker.distributionInspect(imageToQuery(image));
+        found = await lookups.get(image)!;
       } catch (e) {
         if (e instanceof SshError) throw e;
         warnings.push(digestWarning(image));
