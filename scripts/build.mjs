@@ -9,14 +9,14 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const UNUSED = resolve('scripts/stubs/unused-transport.cjs');
-/** dockerode's `./session` and `./buildkit`, and docker-modem's `./ssh`, resolve to the stub */
+/** per package, the relative requires that resolve to the stub */
+const DROPPED = { dockerode: ['./session', './buildkit'], 'docker-modem': ['./ssh'] };
 const dropUnusedTransports = {
   name: 'drop-unused-transports',
   setup(b) {
     b.onResolve({ filter: /^\.\/(session|buildkit|ssh)$/ }, (args) => {
-      const fromDockerode = /node_modules[\\/]dockerode[\\/]lib$/.test(args.resolveDir) && args.path !== './ssh';
-      const fromModem = /node_modules[\\/]docker-modem[\\/]lib$/.test(args.resolveDir) && args.path === './ssh';
-      return fromDockerode || fromModem ? { path: UNUSED } : undefined;
+      const pkg = /node_modules[\\/]([^\\/]+)[\\/]lib$/.exec(args.resolveDir)?.[1];
+      return DROPPED[pkg]?.includes(args.path) ? { path: UNUSED } : undefined;
     });
   },
 };

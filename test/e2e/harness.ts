@@ -139,13 +139,18 @@ export function purgeStack(stack: string): void {
   }
 }
 
-/** pids of kite's ssh processes: they forward a socket in a private kite-ssh-* dir */
-export function kiteTunnels(): number[] {
+/** pids that `pgrep <args>` finds (none: an empty list) */
+export function pgrep(...args: string[]): number[] {
   try {
-    return execFileSync('pgrep', ['-f', 'kite-ssh-.*/docker.sock:/var/run/docker.sock'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', args, { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
   }
+}
+
+/** pids of kite's ssh processes: they forward a socket in a private kite-ssh-* dir */
+export function kiteTunnels(): number[] {
+  return pgrep('-f', 'kite-ssh-.*/docker.sock:/var/run/docker.sock');
 }
 
 export function shellQuote(s: string): string {

@@ -4,10 +4,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { connectDocker } from '../../src/adapters/docker/engine.js';
 import { SshError } from '../../src/core/errors.js';
-import { SSH_CONFIG, Sandbox, SERVER, kiteTunnels } from './harness.js';
+import { SSH_CONFIG, Sandbox, SERVER, kiteTunnels, pgrep } from './harness.js';
 
 test('every call of a command goes over one SSH connection', async () => {
   const before = kiteTunnels();
@@ -26,13 +25,7 @@ test('every call of a command goes over one SSH connection', async () => {
 });
 
 /** remote `cat` sessions (the server is this machine) */
-function remoteSessions(): number[] {
-  try {
-    return execFileSync('pgrep', ['-x', 'cat'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
+const remoteSessions = () => pgrep('-x', 'cat');
 
 test('the session kept beside the forward ends with the command', async () => {
   const before = remoteSessions();
