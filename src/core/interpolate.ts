@@ -9,6 +9,8 @@
 //   ${VAR-def}    def only when VAR is unset
 //   ${VAR:?msg}   error when VAR is unset or empty
 //   ${VAR?msg}    error only when VAR is unset
+//                 (reported as docker compose does: "required variable VAR
+//                 is missing a value: msg", not as an invalid format)
 //
 // Subtleties reproduced on purpose:
 // - a default is NOT interpolated again: `${A:-${B}}` yields `${B` + `}` when
@@ -94,8 +96,14 @@ function partition(s: string, sep: string): [string, string] | undefined {
   return i < 0 ? undefined : [s.slice(0, i), s.slice(i + sep.length)];
 }
 
+/** docker compose's wording, with the recipe's own message; not an "invalid interpolation format". */
 function failRequired(name: string, message: string, where: TemplateLocation): never {
-  fail(JSON.stringify(`required variable ${name} is missing a value: ${message}`), where);
+  throw new RecipeError(
+    message ? `required variable ${name} is missing a value: ${message}` : `required variable ${name} is missing a value`,
+    where.file,
+    where.key ? { key: where.key } : undefined,
+    `set ${name} in the app's env file (kite app config <domain>)`,
+  );
 }
 
 function fail(detail: string, where: TemplateLocation): never {
