@@ -26,6 +26,7 @@ export interface Observation {
 }
 
 export function assess(o: Observation): Verdict {
+  if (isJob(o.service)) return assessJob(o);
   const current = o.tasks.filter((t) => t.DesiredState === 'running' || t.DesiredState === 'ready' || t.Status.State === 'running');
   const running = current.filter((t) => t.Status.State === 'running' && t.DesiredState === 'running');
   const desired = desiredTasks(o.service, o.tasks);
@@ -49,6 +50,34 @@ export function assess(o: Observation): Verdict {
   const starting = current.find((t) => t.Status.State !== 'running');
   const message = starting ? `${starting.Status.State}${starting.Status.Err ? ': ' + starting.Status.Err : ''}` : updating ? 'updating' : 'waiting for tasks';
   return { state: 'pending', running: running.length, desired, message };
+}
+
+/**
+ * A job (replicated-job, global-job) is done when enough of its tasks of
+ * this spec completed; nothing has to stay up, so there is no window. A
+ * failed task is retried by Swarm as its restart policy says: pending until
+ * then, with the failure as the message.
+ */
+function assessJob(o: Observation): Verdict {
+  const mode = o.service.Spec.Mode ?? {};
+  const complete = o.tasks.filter((t) => t.Status.State === 'complete').length;
+  const desired = mode.ReplicatedJob
+    ? mode.ReplicatedJob.TotalCompletions ?? mode.ReplicatedJob.MaxConcurrent ?? 1
+    : Math.max(1, new Set(o.tasks.map((t) => t.NodeID).filter(Boolean)).size);
+  const failedTasks = o.tasks.filter((t) => ['failed', 'rejected'].includes(t.Status.State)).map(toFailed);
+  const rejected = o.tasks.find((t) => t.Status.State === 'rejected');
+  if (rejected) return { state: 'failed', running: complete, desired, reason: `task rejected: ${rejected.Status.Err ?? rejected.Status.Message ?? 'rejected'}`, tasks: failedTasks };
+  if (complete >= desired) return { state: 'converged', running: complete, desired, newTasks: false };
+  const active = o.tasks.find((t) => t.DesiredState !== 'shutdown' && t.Status.State !== 'complete');
+  const lastFailed = o.tasks.filter((t) => t.Status.State === 'failed').at(-1);
+  const shown = active ?? lastFailed;
+  const message = shown ? `${shown.Status.State}${shown.Status.Err ? ': ' + shown.Status.Err : ''} (job, ${complete} completed)` : 'waiting for the job to start';
+  return { state: 'pending', running: complete, desired, message };
+}
+
+export function isJob(service: Service): boolean {
+  const mode = service.Spec.Mode ?? {};
+  return Boolean(mode.ReplicatedJob || mode.GlobalJob);
 }
 
 function desiredTasks(service: Service, tasks: Task[]): number {

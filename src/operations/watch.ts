@@ -1,10 +1,12 @@
 // Watch services until they converge, fail, or time runs out. Two API calls
 // per round (services, up-to-date tasks), whatever the number of services.
 
-import type { DockerPort, Service } from '../ports/docker.js';
-import { assess, monitorMs } from '../core/convergence.js';
+import type { DockerPort, Service, Task } from '../ports/docker.js';
+import type { Clock } from '../ports/clock.js';
+import { systemClock } from '../adapters/system-clock.js';
+import { assess, monitorMs, type Verdict } from '../core/convergence.js';
 import type { DeployEvent } from './events.js';
-import { CancelledError, type FailedTask } from '../core/errors.js';
+import { CancelledError, DockerApiError, type FailedTask } from '../core/errors.js';
 
 export interface WatchTarget {
   name: string;
@@ -26,33 +28,49 @@ export interface WatchOptions {
   /** aborting stops the watching (Ctrl-C); what Swarm does goes on */
   signal?: AbortSignal;
   namespace: string;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
+  clock?: Clock;
+  /** what to say when Ctrl-C stops the watching */
+  cancelled?: { message: string; hint: string };
 }
 
 const LOG_LINES = 20;
+/** Engine API errors in a row that the watch rides out (a daemon busy restarting tasks) */
+const TRANSIENT_ERRORS = 3;
 
 export async function* watchConvergence(
   docker: DockerPort,
   targets: WatchTarget[],
   opts: WatchOptions,
 ): AsyncGenerator<DeployEvent, WatchFailure[]> {
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const now = opts.now ?? Date.now;
-  const deadline = now() + opts.timeoutMs;
+  const clock = opts.clock ?? systemClock;
+  let deadline = clock.now() + opts.timeoutMs;
+  let graceGiven = false;
   const pending = new Map(targets.map((t) => [t.name, t]));
   const stableSince = new Map<string, number>();
+  const windows = new Map<string, number>();
+  const lastVerdict = new Map<string, Verdict>();
   const lastMessage = new Map<string, string>();
   const failures: WatchFailure[] = [];
+  let errorsInARow = 0;
 
   while (pending.size > 0) {
     if (opts.signal?.aborted) {
-      throw new CancelledError(`stopped watching ${[...pending.keys()].join(', ')}: the deploy goes on on the server`, 'see `kite app ps <domain>`; the env file was not changed');
+      const c = opts.cancelled ?? { message: `stopped watching ${[...pending.keys()].join(', ')}: the deploy goes on on the server`, hint: 'see `kite app ps <domain>`; the env file was not changed' };
+      throw new CancelledError(c.message, c.hint);
     }
     const names = [...pending.keys()];
-    const services = await docker.listServices({ name: names });
+    let services: Service[];
+    let tasks: Task[];
+    try {
+      services = await docker.listServices({ name: names });
+      tasks = await docker.listTasks({ service: names, '_up-to-date': ['true'] });
+      errorsInARow = 0;
+    } catch (e) {
+      if (!(e instanceof DockerApiError) || ++errorsInARow > TRANSIENT_ERRORS) throw e;
+      await clock.sleep(opts.pollMs ?? 500, opts.signal);
+      continue;
+    }
     const byName = new Map<string, Service>(services.filter((s) => pending.has(s.Spec.Name)).map((s) => [s.Spec.Name, s]));
-    const tasks = await docker.listTasks({ service: names, '_up-to-date': ['true'] });
 
     for (const [name, target] of pending) {
       const service = byName.get(name);
@@ -63,6 +81,7 @@ export async function* watchConvergence(
       }
       const own = tasks.filter((t) => t.ServiceID === service.ID);
       const v = assess({ service, tasks: own, previousUpdateStartedAt: target.previousUpdateStartedAt, deployedAt: target.deployedAt });
+      lastVerdict.set(name, v);
       if (v.state === 'failed') {
         failures.push({ service: name, reason: v.reason, tasks: v.tasks, logsTail: await logsTail(docker, service.ID) });
         pending.delete(name);
@@ -71,12 +90,12 @@ export async function* watchConvergence(
       if (v.state === 'converged') {
         // tasks that predate our call mean the spec did not change them
         const window = v.newTasks ? monitorMs(service) : 0;
-        const since = stableSince.get(name);
-        if (since === undefined) {
-          stableSince.set(name, now());
+        windows.set(name, window);
+        if (!stableSince.has(name)) {
+          stableSince.set(name, clock.now());
           if (window > 0) yield { type: 'verifying', service: name, seconds: Math.round(window / 1000) };
         }
-        if (now() - (stableSince.get(name) ?? now()) >= window) {
+        if (clock.now() - stableSince.get(name)! >= window) {
           pending.delete(name);
           yield { type: 'converged', service: name };
         }
@@ -90,23 +109,41 @@ export async function* watchConvergence(
       }
     }
     if (pending.size === 0) break;
-    if (now() >= deadline) {
+    if (clock.now() >= deadline) {
+      // services that run and are only being watched for their window got
+      // there in time: let them finish it (once, at most one window long)
+      const verifying = [...pending.keys()].filter((n) => stableSince.has(n));
+      if (!graceGiven && verifying.length === pending.size) {
+        graceGiven = true;
+        deadline = Math.max(...verifying.map((n) => stableSince.get(n)! + windows.get(n)!));
+        continue;
+      }
       for (const name of pending.keys()) {
         const service = byName.get(name);
         const own = service ? tasks.filter((t) => t.ServiceID === service.ID) : [];
         const failed = own.filter((t) => t.Status.State !== 'running').map((t) => ({ id: t.ID, state: t.Status.State, error: t.Status.Err, message: t.Status.Message }));
         failures.push({
           service: name,
-          reason: `did not converge within ${Math.round(opts.timeoutMs / 1000)}s (${lastMessage.get(name) ?? 'no running tasks'})`,
+          reason: `did not converge within ${Math.round(opts.timeoutMs / 1000)}s (${stateAtDeadline(lastVerdict.get(name), stableSince.get(name), windows.get(name), clock.now())})`,
           tasks: failed,
           logsTail: service ? await logsTail(docker, service.ID) : [],
         });
       }
       break;
     }
-    await sleep(opts.pollMs ?? 500);
+    await clock.sleep(Math.min(opts.pollMs ?? 500, Math.max(1, deadline - clock.now())), opts.signal);
   }
   return failures;
+}
+
+/** What a service was doing when time ran out, in words. */
+function stateAtDeadline(v: Verdict | undefined, since: number | undefined, window: number | undefined, now: number): string {
+  if (!v) return 'not seen yet';
+  if (v.state === 'converged' && since !== undefined) {
+    return `${v.running}/${v.desired} running, but only for ${Math.round((now - since) / 1000)}s of the ${Math.round((window ?? 0) / 1000)}s check that they stay up`;
+  }
+  if (v.state === 'pending') return `${v.running}/${v.desired} ${v.message}`;
+  return `${v.running}/${v.desired}`;
 }
 
 async function logsTail(docker: DockerPort, id: string): Promise<string[]> {
