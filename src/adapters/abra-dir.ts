@@ -4,10 +4,14 @@
 // Env files are written atomically with mode 0600: a crash never leaves a
 // half-written file, and secrets-bearing files are never world-readable.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, openSync, fsyncSync, closeSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, openSync, fsyncSync, closeSync, rmSync, fchmodSync, fchownSync, lstatSync, readlinkSync, type Stats } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
-import { join, dirname, basename } from 'node:path';
-import { NotFoundError, ConflictError, UsageError } from '../core/errors.js';
+import { join, dirname, resolve } from 'node:path';
+import { NotFoundError, ConflictError, RecipeError, UsageError } from '../core/errors.js';
+import { domainProblem } from '../core/domain.js';
+import { decodeEnvFile } from '../core/env-file.js';
+import { localWriteError } from './local-write-error.js';
 import type { ComposeSource } from '../core/compose/types.js';
 
 export function abraDir(): string {
@@ -71,6 +75,7 @@ export class AbraDir {
     if (found.length > 1) {
       throw new ConflictError(`app "${domain}" exists on several servers: ${found.map((a) => a.server).join(', ')}`, 'remove the stale env file');
     }
+    checkAppDomain(found[0]);
     return found[0];
   }
 
@@ -78,13 +83,28 @@ export class AbraDir {
     return join(this.serversDir, server, `${domain}.env`);
   }
 
+  /** An app env file's text; a binary file (NUL bytes, invalid UTF-8) is refused with a RecipeError naming it. */
   readText(path: string): string {
-    return readFileSync(path, 'utf8');
+    return decodeEnvFile(readFileSync(path), path);
   }
 
-  /** Atomic write (temp file + fsync + rename), mode 0600. */
+  /**
+   * Atomic write (short temp file + fsync + rename + directory fsync); a
+   * symlink stays a link (its target is replaced); an existing file keeps its
+   * mode, a new one is 0600. Write failures: LocalWriteError.
+   */
   writeEnvFile(path: string, text: string): void {
     writeAtomic(path, text, 0o600);
+  }
+
+  /**
+   * Throws a LocalWriteError (disk full, read-only, permission denied) when
+   * the env file at `path` could not be rewritten: a temp file is created,
+   * filled and removed beside it (beside its real target when a symlink).
+   * Call before changing the server, so a later write does not fail after it.
+   */
+  assertWritable(path: string): void {
+    assertWritable(path);
   }
 
   /** Directory of a recipe: plain names as is, git locations with `.` and `/` → `_` (abra's naming). */
@@ -117,33 +137,154 @@ export class AbraDir {
   }
 }
 
+/** Refuses an app whose env file name is not a valid domain (a hand-placed `Foo_Bar!.env`), naming the file. */
+export function checkAppDomain(ref: AppRef): void {
+  const problem = domainProblem(ref.domain);
+  if (problem) {
+    throw new RecipeError(
+      `the file name gives the app domain ${JSON.stringify(ref.domain)}, which is not a valid domain name (letters, digits, '-' and '.', at most 253 characters)`,
+      ref.path,
+      undefined,
+      `rename the file to <domain>.env, e.g. ${join(dirname(ref.path), 'app.example.com.env')}`,
+    );
+  }
+}
+
 export function recipeDirName(recipe: string): string {
   const plain = recipe.replace(/^(https?|ssh):\/\//, '').replace(/^git@/, '').replace(/\.git$/, '');
   return /[./:]/.test(plain) ? plain.replace(/[./:]/g, '_') : plain;
 }
 
+/**
+ * Atomic write: a short-named temp file beside the file (`.kite-<random>.tmp`,
+ * so a 253-character domain still fits in a file name), written, chmod-ed and
+ * fsync-ed, renamed over the file, then the directory fsync-ed so the rename
+ * survives a crash. A symlink is followed: the real target is replaced and the
+ * link stays a link. An existing file keeps its mode (and owner); a new one
+ * gets `mode`. On any failure the temp file is removed; a full disk, a
+ * read-only file system or a denied permission become a LocalWriteError
+ * naming `path`.
+ */
 export function writeAtomic(path: string, text: string, mode: number): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, text, { mode });
-  const fd = openSync(tmp, 'r');
+  const target = resolveLinks(path);
+  let tmp: string | undefined;
   try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const existing = statOrUndefined(target);
+    ensureDir(dirname(target));
+    tmp = tempPath(target);
+    const fd = openSync(tmp, 'wx', 0o600);
+    try {
+      writeFileSync(fd, text);
+      fchmodSync(fd, existing ? existing.mode & 0o7777 : mode);
+      if (existing && (existing.uid !== process.getuid?.() || existing.gid !== process.getgid?.())) {
+        try {
+          fchownSync(fd, existing.uid, existing.gid); // only root may; others keep their own
+        } catch {
+          /* not permitted: the file becomes ours, with its mode kept */
+        }
+      }
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, target);
+    tmp = undefined;
+    syncDir(dirname(target));
+  } catch (e) {
+    if (tmp) removeQuietly(tmp);
+    throw localWriteError(e, path);
   }
-  renameSync(tmp, path);
+}
+
+/**
+ * Throws a LocalWriteError when a file cannot be written beside `path` (its
+ * real target, symlinks resolved): creates, fills and fsyncs a temp file the
+ * size of the current file plus 4 KiB, then removes it. Changes nothing.
+ */
+export function assertWritable(path: string): void {
+  const target = resolveLinks(path);
+  let tmp: string | undefined;
+  try {
+    ensureDir(dirname(target));
+    tmp = tempPath(target);
+    const fd = openSync(tmp, 'wx', 0o600);
+    try {
+      writeFileSync(fd, Buffer.alloc((statOrUndefined(target)?.size ?? 0) + 4096, 0x0a));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    throw localWriteError(e, path);
+  } finally {
+    if (tmp) removeQuietly(tmp);
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    /* nothing more can be done; the caller's error says why */
+  }
+}
+
+/** mkdir -p one level at a time: Node's recursive mkdir reports EROFS as ENOENT. */
+function ensureDir(dir: string): void {
+  if (isDir(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) ensureDir(parent);
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+}
+
+function tempPath(target: string): string {
+  return join(dirname(target), `.kite-${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Follows symlinks (also a dangling one) to the path that is really written. */
+export function resolveLinks(path: string): string {
+  let current = path;
+  for (let hops = 0; hops < 40; hops++) {
+    let st;
+    try {
+      st = lstatSync(current);
+    } catch {
+      return current; // does not exist (yet): written as is
+    }
+    if (!st.isSymbolicLink()) return current;
+    current = resolve(dirname(current), readlinkSync(current));
+  }
+  throw Object.assign(new Error(`too many levels of symbolic links: ${path}`), { code: 'ELOOP' });
+}
+
+function syncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch (e) {
+    // some file systems cannot fsync a directory; the rename is done anyway
+    if (!['EINVAL', 'EISDIR', 'EBADF', 'ENOTSUP'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Rewrite an existing file atomically, keeping its mode (recipe edits). */
 export function replaceFileAtomic(path: string, text: string): void {
-  let mode = 0o644;
-  try {
-    mode = statSync(path).mode & 0o777;
-  } catch {
-    /* a new file */
-  }
-  writeAtomic(path, text, mode);
+  writeAtomic(path, text, 0o644);
 }
 
 function isDir(p: string): boolean {

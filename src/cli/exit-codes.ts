@@ -12,6 +12,7 @@ export const EXIT = {
   conflict: 6,
   recipe: 7,
   docker: 8,
+  localWrite: 9,
   cancelled: 130,
   terminated: 143,
 } as const;
@@ -24,6 +25,7 @@ const BY_KIND: Record<string, number> = {
   conflict: EXIT.conflict,
   recipe: EXIT.recipe,
   docker: EXIT.docker,
+  'local-write': EXIT.localWrite,
   cancelled: EXIT.cancelled,
 };
 

@@ -48,6 +48,43 @@ export interface EnvStatement extends EnvEntry {
 
 const KEY = /^[A-Za-z0-9_.]+$/;
 
+const SNIFF_BYTES = 1024;
+// a line that assigns a key: a NUL on it is a bad value, reported by the parser
+const ASSIGNMENT = /^\s*(export[ \t]+)?[A-Za-z0-9_.]+[ \t]*=/;
+
+/**
+ * What makes `bytes` a binary file rather than an env file, judged on its
+ * first KB: invalid UTF-8, or a NUL byte on a line that is not a `KEY=`
+ * assignment (a NUL inside a value is left to the parser, which names the
+ * key). Undefined for text.
+ */
+export function binaryProblem(bytes: Uint8Array): string | undefined {
+  const head = bytes.subarray(0, SNIFF_BYTES);
+  let text: string;
+  try {
+    // stream: a character cut at the 1 KB boundary is not an error
+    text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: head.length < bytes.length });
+  } catch {
+    return 'invalid UTF-8 in its first KB';
+  }
+  if (text.split('\n').some((line) => line.includes('\0') && !ASSIGNMENT.test(line))) return 'NUL bytes in its first KB';
+  return undefined;
+}
+
+/** An env file's bytes as text; a binary file is refused with a RecipeError naming it (never printed). */
+export function decodeEnvFile(bytes: Uint8Array, file: string): string {
+  const problem = binaryProblem(bytes);
+  if (problem) {
+    throw new RecipeError(
+      `not an env file: binary content (${problem})`,
+      file,
+      undefined,
+      'an app env file holds KEY=value lines of text; restore it from a backup, or recreate the app with `kite app new`',
+    );
+  }
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes); // a BOM is kept, as written
+}
+
 export function parseEnvFile(text: string, file: string): EnvFile {
   const env: Record<string, string> = {};
   const modifiers: Record<string, Record<string, string>> = {};
@@ -125,6 +162,9 @@ export function scanEnvFile(text: string, file: string): EnvStatement[] {
       pos = eol + 1;
     }
 
+    if (value.includes('\0')) {
+      throw new RecipeError('the value contains a NUL byte, which no container environment can hold', file, { line: statementLine, key }, `remove the NUL byte from the value of ${key}`);
+    }
     vars[key] = value;
     statements.push({
       key,

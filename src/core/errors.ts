@@ -91,6 +91,23 @@ export class DeployFailedError extends KiteError {
   }
 }
 
+/**
+ * A file on the operator's machine (in $ABRA_DIR) could not be written: the
+ * disk is full, the file system is read-only, or permission is denied.
+ * `code` is the errno name (ENOSPC, EDQUOT, EROFS, EACCES, EPERM).
+ */
+export class LocalWriteError extends KiteError {
+  readonly kind = 'local-write';
+  constructor(
+    readonly path: string,
+    readonly code: string,
+    message: string,
+    hint?: string,
+  ) {
+    super(message, hint);
+  }
+}
+
 /** The operator answered no at a confirmation prompt. */
 export class CancelledError extends KiteError {
   readonly kind = 'cancelled';

@@ -3,7 +3,7 @@
 // chosen by COMPOSE_FILE, loaded, interpolated and merged.
 
 import { readdirSync } from 'node:fs';
-import type { AbraDir, AppRef } from '../adapters/abra-dir.js';
+import { checkAppDomain, type AbraDir, type AppRef } from '../adapters/abra-dir.js';
 import { parseEnvFile, appRecipe } from '../core/env-file.js';
 import { readAbraShExports } from '../core/abra-sh.js';
 import { stackName } from '../core/stack-name.js';
@@ -33,6 +33,7 @@ export function loadApp(dir: AbraDir, domain: string): LoadedApp {
 }
 
 export function loadAppRef(dir: AbraDir, ref: AppRef): LoadedApp {
+  checkAppDomain(ref);
   const envText = dir.readText(ref.path);
   const parsed = parseEnvFile(envText, ref.path);
   const typeValue = appRecipe(parsed.env);
