@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import type { TagInfo } from '../core/versions.js';
 import { NotFoundError, RemoteError } from '../core/errors.js';
+import { gitWriteError } from './local-write-error.js';
 
 const NETWORK_TIMEOUT_MS = 60_000;
 
@@ -58,6 +59,8 @@ export async function cloneRecipe(dir: string, urls: string[]): Promise<FetchRep
       return { source: url, failures };
     } catch (e) {
       rmSync(dir, { recursive: true, force: true });
+      const local = gitWriteError(e, dir); // not the remote's fault: no mirror will help
+      if (local) throw local;
       failures.push({ remote: url, error: firstLine(e) });
     }
   }
@@ -96,7 +99,9 @@ export function openRecipe(dir: string): RecipeRepo {
       }
     },
     async checkout(ref) {
-      await g.raw(['-c', 'advice.detachedHead=false', 'checkout', '--quiet', ref]);
+      await g.raw(['-c', 'advice.detachedHead=false', 'checkout', '--quiet', ref]).catch((e: unknown) => {
+        throw gitWriteError(e, dir) ?? e;
+      });
     },
     async currentRef() {
       const branch = (await g.raw(['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
@@ -112,6 +117,8 @@ export function openRecipe(dir: string): RecipeRepo {
           await g.raw(['fetch', '--quiet', '--tags', '--force', r.url, '+refs/heads/*:refs/remotes/origin/*']);
           return { source: r.url, failures };
         } catch (e) {
+          const local = gitWriteError(e, dir);
+          if (local) throw local;
           failures.push({ remote: r.url, error: firstLine(e) });
         }
       }
