@@ -1,19 +1,22 @@
-// A per-app deploy lock held on the server itself, so two operators cannot
-// deploy one app at once: a Swarm config named kite-lock-<stack>. Creating
-// a config whose name exists fails (409), which makes taking it atomic. Its
-// labels say who holds it and since when. A stale lock is broken explicitly.
+// A per-app lock held on the server itself, so two operators cannot change
+// one app at once: a Swarm config named kite-lock-<stack>. Creating a config
+// whose name exists fails (409), which makes taking it atomic. Deploy,
+// upgrade, rollback and every other command that changes an app (undeploy,
+// remove, restart, secret insert|rm|generate, volume rm, remote cmd) take it.
+// Its labels say who holds it (user@host, host, pid, process start time),
+// since when and for what. A lock whose holder is provably gone is taken over
+// with a warning (src/core/lock-holder.ts decides); any other is broken
+// explicitly with `kite app unlock`.
 
+import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import type { DockerPort } from '../ports/docker.js';
 import { CancelledError, ConflictError, DockerApiError } from '../core/errors.js';
+import { describeHolder, lockLabels, lockVerdict, parseLockLabels, type LockRecord, type LockVerdict, type PidState } from '../core/lock-holder.js';
 
-export const LOCK_LABEL = 'kite.lock';
+export { LOCK_LABEL } from '../core/lock-holder.js';
 
-export interface LockHolder {
-  holder: string;
-  since: string;
-  action: string;
-}
+export type LockHolder = LockRecord;
 
 export function lockName(stack: string): string {
   return `kite-lock-${stack}`;
@@ -29,46 +32,91 @@ export function whoAmI(): string {
   return `${process.env.KITE_OPERATOR || user}@${hostname()}`;
 }
 
+/**
+ * When a process started, as a string only compared for equality: the
+ * start time in clock ticks since boot from /proc (Linux), undefined where
+ * there is no /proc or the process does not exist.
+ */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the command name (field 2) may hold spaces and parentheses: count from the last ')'
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19]; // field 22, starttime
+  } catch {
+    return undefined;
+  }
+}
+
+/** whether `pid` runs on this host, and since when */
+export function probePid(pid: number): PidState {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    // EPERM: it runs, as another user
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return { running: false };
+  }
+  return { running: true, started: processStartTime(pid) };
+}
+
+/** the verdict on a lock as seen from this process */
+export function judgeLock(lock: LockRecord, now = Date.now()): LockVerdict {
+  const host = hostname();
+  const pid = lock.host === host && lock.pid !== undefined ? probePid(lock.pid) : undefined;
+  return lockVerdict(lock, { host, now, pid });
+}
+
 export interface Lock {
+  /** never throws: a failure is reported through onWarning with how to unlock */
   release(): Promise<void>;
+}
+
+export interface LockOptions {
+  waitSeconds?: number;
+  onWait?: (h: LockHolder) => void;
+  /** a lock taken over, a lock that could not be released; without it they go to stderr */
+  onWarning?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+/** operations do not print; a caller that passes no onWarning still must not lose these */
+function stderrWarning(message: string): void {
+  process.stderr.write(`WARN ${message}\n`);
 }
 
 export async function readLock(docker: DockerPort, stack: string): Promise<(LockHolder & { id: string }) | undefined> {
   const found = (await docker.listConfigs({ name: [lockName(stack)] })).find((c) => c.Spec.Name === lockName(stack));
   if (!found) return undefined;
-  const l = found.Spec.Labels ?? {};
-  return { id: found.ID, holder: l[`${LOCK_LABEL}.holder`] ?? 'unknown', since: l[`${LOCK_LABEL}.since`] ?? 'unknown', action: l[`${LOCK_LABEL}.action`] ?? 'deploy' };
+  return { id: found.ID, ...parseLockLabels(found.Spec.Labels) };
 }
 
-export async function acquireLock(
-  docker: DockerPort,
-  stack: string,
-  domain: string,
-  action: string,
-  opts: { waitSeconds?: number; onWait?: (h: LockHolder) => void; signal?: AbortSignal } = {},
-): Promise<Lock> {
+export async function acquireLock(docker: DockerPort, stack: string, domain: string, action: string, opts: LockOptions = {}): Promise<Lock> {
+  const warn = opts.onWarning ?? stderrWarning;
   const deadline = Date.now() + (opts.waitSeconds ?? 0) * 1000;
   let told = false;
   for (;;) {
-    const since = new Date().toISOString();
+    const record: LockRecord = { holder: whoAmI(), since: new Date().toISOString(), action, host: hostname(), pid: process.pid, started: processStartTime(process.pid) };
     try {
-      const holder = whoAmI();
-      const data = Buffer.from(JSON.stringify({ holder, since, action, pid: process.pid })).toString('base64');
-      const { ID } = await docker.createConfig({
-        Name: lockName(stack),
-        Labels: { [LOCK_LABEL]: stack, [`${LOCK_LABEL}.holder`]: holder, [`${LOCK_LABEL}.since`]: since, [`${LOCK_LABEL}.action`]: action },
-        Data: data,
-      });
-      return { release: () => docker.removeConfig(ID).catch(() => undefined) };
+      const { ID } = await docker.createConfig({ Name: lockName(stack), Labels: lockLabels(stack, record), Data: Buffer.from(JSON.stringify(record)).toString('base64') });
+      return { release: () => releaseLock(docker, ID, domain, warn) };
     } catch (e) {
       if (!(e instanceof DockerApiError) || (e.statusCode !== 409 && !/already exists|AlreadyExists/i.test(e.message))) throw e;
     }
     const held = await readLock(docker, stack);
     if (!held) continue; // released between our two calls
+    const verdict = judgeLock(held);
+    if (verdict.stale) {
+      // by ID: if another operator took it over first, ours is a no-op and their lock stays
+      await removeIfPresent(docker, held.id);
+      warn(`took over the lock of ${domain}: ${describeHolder(held)}, but ${verdict.reason}`);
+      continue;
+    }
     if (Date.now() >= deadline) {
       throw new ConflictError(
-        `${domain} is locked: ${held.holder} has been running \`${held.action}\` since ${held.since}`,
-        opts.waitSeconds ? 'still locked after waiting; if that deploy is dead, break the lock with `kite app unlock ' + domain + '`' : `wait with --lock-wait <seconds>, or if that deploy is dead, break the lock with \`kite app unlock ${domain}\``,
+        `${domain} is locked: ${describeHolder(held)}`,
+        opts.waitSeconds
+          ? `still locked after waiting; if that command is dead, break the lock with \`kite app unlock ${domain}\``
+          : `wait with --lock-wait <seconds>, or if that command is dead, break the lock with \`kite app unlock ${domain}\``,
       );
     }
     if (!told) {
@@ -80,9 +128,29 @@ export async function acquireLock(
   }
 }
 
-/** Break a (stale) lock: returns who held it. */
-export async function breakLock(docker: DockerPort, stack: string): Promise<LockHolder | undefined> {
+async function releaseLock(docker: DockerPort, id: string, domain: string, warn: (m: string) => void): Promise<void> {
+  try {
+    await removeIfPresent(docker, id);
+  } catch (e) {
+    warn(`could not release the lock of ${domain} (${(e as Error).message}); the next command on it will refuse until you run \`kite app unlock ${domain}\``);
+  }
+}
+
+async function removeIfPresent(docker: DockerPort, id: string): Promise<void> {
+  try {
+    await docker.removeConfig(id);
+  } catch (e) {
+    if (!(e instanceof DockerApiError && e.statusCode === 404)) throw e;
+  }
+}
+
+/** the lock of an app, if held, with the verdict on its holder */
+export async function inspectLock(docker: DockerPort, stack: string): Promise<{ held: LockHolder & { id: string }; verdict: LockVerdict } | undefined> {
   const held = await readLock(docker, stack);
-  if (held) await docker.removeConfig(held.id);
-  return held;
+  return held && { held, verdict: judgeLock(held) };
+}
+
+/** Break the lock `held` (as read): by its ID, so a lock taken since is not touched. */
+export async function breakLock(docker: DockerPort, held: { id: string }): Promise<void> {
+  await removeIfPresent(docker, held.id);
 }

@@ -32,7 +32,8 @@ export function registerAppVersionCommands(app: Command): void {
   app
     .command('unlock')
     .argument('<domain>', 'app domain')
-    .description('break a stale deploy lock (only when the deploy holding it is dead)')
+    .option('-f, --force', 'break it without asking even when its holder may still run')
+    .description('break a stale lock (asks first when its holder may still run)')
     .addHelpText('after', example('kite app unlock cloud.example.com'))
     .action(action(() => import('../../commands/app/unlock.js')));
 }
