@@ -3,6 +3,7 @@
 
 import { Option, type Command } from 'commander';
 import { action, example } from '../action.js';
+import { seconds } from '../parse.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -65,7 +66,7 @@ export function registerAppExecCommands(app: Command): void {
     .argument('<domain>', 'app domain')
     .argument('[service]', 'service to restart (e.g. app)')
     .option('-a, --all-services', 'restart every service of the app')
-    .addOption(new Option('--timeout <seconds>', 'convergence timeout (default: the timeout label, else 50)').argParser(Number))
+    .addOption(new Option('--timeout <seconds>', 'convergence timeout (default: the timeout label, else 50)').argParser(seconds()))
     .description('restart services (rolling, like docker service update --force) and wait until they run')
     .addHelpText('after', example('kite app restart cloud.example.com app', 'kite app restart cloud.example.com --all-services'))
     .action(action(() => import('../../commands/app/restart.js')));

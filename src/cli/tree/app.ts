@@ -1,13 +1,14 @@
 import { Option, type Command } from 'commander';
 import { action, example } from '../action.js';
+import { seconds } from '../parse.js';
 
 /** flags shared by deploy, upgrade and rollback */
 export function addDeployFlags(cmd: Command): Command {
   return cmd
     .option('-c, --no-converge-checks', 'submit the stack without waiting for it to converge')
     .option('--no-rollback', 'on failure, leave the failed version in place for debugging')
-    .addOption(new Option('--timeout <seconds>', 'convergence timeout (default: recipe label, TIMEOUT, 50)').argParser(Number))
-    .addOption(new Option('--lock-wait <seconds>', 'wait this long for another deploy of the app to finish').argParser(Number));
+    .addOption(new Option('--timeout <seconds>', 'convergence timeout (default: recipe label, TIMEOUT, 50)').argParser(seconds()))
+    .addOption(new Option('--lock-wait <seconds>', 'wait this long for another deploy of the app to finish (0: do not wait)').argParser(seconds({ zero: true })));
 }
 
 export function registerAppCommands(app: Command): void {

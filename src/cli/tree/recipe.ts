@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action, example } from '../action.js';
+import { score } from '../parse.js';
 
 export function registerRecipeCommands(recipe: Command): void {
   recipe
@@ -32,7 +33,7 @@ export function registerRecipeCommands(recipe: Command): void {
     .alias('list')
     .option('-p, --pattern <text>', 'only recipes whose name or description contains it')
     .option('--category <category>', 'only recipes of this category (Apps, Utilities, …)')
-    .option('--status <n>', 'only recipes with this status score (0–5)')
+    .option('--status <n>', 'only recipes with this status score (0–5)', score)
     .description('list the recipes of the catalogue with their scores (status, healthcheck, backups, email, tests, SSO)')
     .addHelpText('after', '\nReads $ABRA_DIR/catalogue/recipes.json, brought up to date first unless -o/--offline.\n' + example('kite recipe ls', 'kite recipe ls -p cloud --status 4', 'kite recipe ls -m   # JSON'))
     .action(action(() => import('../../commands/recipe/ls.js')));
