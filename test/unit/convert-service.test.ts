@@ -140,7 +140,7 @@ test('a minimal service gets docker stack deploy defaults and nothing more', () 
     Name: 'demo_app',
     Labels: { 'com.docker.stack.namespace': 'demo', 'com.docker.stack.image': 'nginx:1.27' },
     TaskTemplate: {
-      ContainerSpec: { Image: 'nginx:1.27', Labels: { 'com.docker.stack.namespace': 'demo' } },
+      ContainerSpec: { Image: 'nginx:1.27', Labels: { 'com.docker.stack.namespace': 'demo' }, Privileges: {} },
       Resources: {},
       Placement: {},
       Networks: [{ Target: 'demo_default', Aliases: ['app'] }],

@@ -87,6 +87,9 @@ function convertContainer(
   const c: ContainerSpec = {
     Image: svc.image ?? '',
     Labels: withStackLabel(stack, svc.labels),
+    // as docker stack deploy: an empty Privileges is not the same task spec as none,
+    // so leaving it out would restart every task of a stack the docker CLI deployed
+    Privileges: {},
   };
   // Compose and the Engine API disagree on names: compose `entrypoint` is
   // the Engine's Command, compose `command` is its Args.

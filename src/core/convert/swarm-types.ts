@@ -62,6 +62,8 @@ export interface ContainerSpec {
   /** `IP hostname` lines, as in /etc/hosts */
   Hosts?: string[];
   DNSConfig?: DNSConfig;
+  /** `docker stack deploy` always sends one (empty unless credential_spec is set); Swarm tells {} from none */
+  Privileges?: { CredentialSpec?: Record<string, string> | null; SELinuxContext?: Record<string, unknown> | null };
   Secrets?: SecretReference[];
   Configs?: ConfigReference[];
   Sysctls?: Record<string, string>;
