@@ -10,3 +10,13 @@ export const MAX_SANITISED_APP_NAME_LENGTH = 45;
 export function stackName(domain: string): string {
   return domain.replaceAll('.', '_').slice(0, MAX_SANITISED_APP_NAME_LENGTH);
 }
+
+/**
+ * The other apps of `server` whose domains give the same stack name as
+ * `domain`: they would share every Docker object (services, volumes,
+ * secrets, configs) with it.
+ */
+export function sameStackApps<T extends { domain: string; server: string }>(apps: T[], server: string, domain: string): T[] {
+  const stack = stackName(domain);
+  return apps.filter((a) => a.server === server && a.domain !== domain && stackName(a.domain) === stack);
+}

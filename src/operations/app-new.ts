@@ -1,6 +1,9 @@
 // Create an app: copy the recipe's .env.sample to servers/<server>/<domain>.env
 // with the domain filled in (abra's substitution), optionally generating its
-// secrets. If secret generation fails, the env file is removed again.
+// secrets. If loading the app or secret generation fails, the env file is
+// removed again, unless some secrets were stored for it already: then it is
+// kept with them (their values travel with the error, to be shown).
+// A domain whose stack name another app of the server has is refused.
 
 import { rmSync, existsSync } from 'node:fs';
 import type { AbraDir } from '../adapters/abra-dir.js';
@@ -12,7 +15,8 @@ import { parseEnvFile } from '../core/env-file.js';
 import { loadAppRef } from './load-app.js';
 import { ensureRecipe } from './recipe-ensure.js';
 import { latestVersion } from '../core/versions.js';
-import { generateSecrets, type GeneratedSecret } from './secret-generate.js';
+import { generateSecrets, SecretsPartlyGenerated, type GeneratedSecret } from './secret-generate.js';
+import { assertStackFree } from './stack-owner.js';
 
 export interface AppNewInput {
   recipe: string;
@@ -51,6 +55,7 @@ export async function newApp(dir: AbraDir, input: AppNewInput, connect: (server:
   const taken = dir.listApps().find((a) => a.domain === input.domain);
   if (taken) throw new ConflictError(`app ${input.domain} already exists on server ${taken.server}`, `edit it with \`kite app config ${input.domain}\``);
   if (!dir.hasServer(input.server)) throw new NotFoundError(`unknown server ${input.server}`, `add it first with \`kite server add ${input.server}\``);
+  assertStackFree(dir, input.server, input.domain);
   // like abra: fetch the recipe and check out the release the app starts from
   const recipe = await ensureRecipe(dir, input.recipe, Boolean(input.offline));
   let version: string | undefined;
@@ -86,6 +91,10 @@ export async function newApp(dir: AbraDir, input: AppNewInput, connect: (server:
       secrets = await generateSecrets(app, docker, { all: true });
     }
   } catch (e) {
+    if (e instanceof SecretsPartlyGenerated) {
+      e.hint = `${path} was kept: the secrets above belong to it; ${e.hint}`;
+      throw e;
+    }
     if (existsSync(path)) rmSync(path);
     throw e;
   }

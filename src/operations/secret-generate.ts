@@ -1,10 +1,14 @@
 // Generate an app's secrets and store them on the server. Values are
 // returned to the caller once (to show the operator) and never logged.
+// When storing one fails after others were stored, the error carries the
+// values already stored (SecretsPartlyGenerated), so the caller still shows
+// them: they exist on the server and are not shown anywhere else. They stay
+// there; `--all` again keeps them and generates the rest.
 
 import { randomBytes } from 'node:crypto';
 import type { DockerPort } from '../ports/docker.js';
 import { appSecrets, checkSecretName, generateSecretValue, type AppSecret } from '../core/secrets.js';
-import { ConflictError, NotFoundError, UsageError } from '../core/errors.js';
+import { ConflictError, KiteError, NotFoundError, UsageError } from '../core/errors.js';
 import type { LoadedApp } from './load-app.js';
 
 export interface GeneratedSecret {
@@ -44,11 +48,33 @@ export async function generateSecrets(app: LoadedApp, docker: DockerPort, opts: 
     throw new ConflictError(`secret ${clash[0].remoteName} already exists on ${app.server}`, `bump ${clash[0].envKey} to a new version to rotate it`);
   }
   const out: GeneratedSecret[] = [];
-  for (const s of wanted) {
-    if (existing.has(s.remoteName)) continue; // --all: keep what is there
+  const todo = wanted.filter((s) => !existing.has(s.remoteName)); // --all: keep what is there
+  for (const s of todo) {
     const value = generateSecretValue(s, (n) => randomBytes(n));
-    await docker.createSecret({ Name: s.remoteName, Labels: {}, Data: Buffer.from(value).toString('base64') });
+    try {
+      await docker.createSecret({ Name: s.remoteName, Labels: {}, Data: Buffer.from(value).toString('base64') });
+    } catch (e) {
+      if (out.length > 0) throw new SecretsPartlyGenerated(out, todo.length, e, app.domain);
+      throw e;
+    }
     out.push({ name: s.name, version: s.version, remoteName: s.remoteName, value });
   }
   return out;
+}
+
+/** Storing a secret failed after `generated` were stored: the cause's message and exit code, and those values. */
+export class SecretsPartlyGenerated extends KiteError {
+  readonly kind: string;
+  constructor(
+    readonly generated: GeneratedSecret[],
+    wanted: number,
+    override readonly cause: unknown,
+    domain: string,
+  ) {
+    super(
+      `${(cause as Error)?.message ?? String(cause)} (after storing ${generated.length} of ${wanted} secrets: ${generated.map((g) => g.remoteName).join(', ')}; their values are shown above, store them now)`,
+      `run \`kite app secret generate ${domain} --all\` again to generate the rest: the secrets already stored are kept`,
+    );
+    this.kind = cause instanceof KiteError ? cause.kind : 'error';
+  }
 }

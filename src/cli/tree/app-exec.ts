@@ -3,6 +3,7 @@
 
 import { Option, type Command } from 'commander';
 import { action, example } from '../action.js';
+import { lockWaitOption } from './lock-wait.js';
 import { seconds } from '../parse.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -58,6 +59,7 @@ export function registerAppExecCommands(app: Command): void {
       example('kite app cmd cloud.example.com app migrate', 'kite app cmd cloud.example.com app set_admin -- alice', 'kite app cmd --local cloud.example.com generate_keys', 'kite app cmd cloud.example.com --list') +
         '\nThe function runs with the app env exported, TARGET=<service> and abra.sh sourced, in bash when there is one, else sh.\n',
     )
+    .addOption(lockWaitOption())
     .action(action(() => import('../../commands/app/cmd.js')));
 
   app
@@ -69,6 +71,7 @@ export function registerAppExecCommands(app: Command): void {
     .addOption(new Option('--timeout <seconds>', 'convergence timeout (default: the timeout label, else 50)').argParser(seconds()))
     .description('restart services (rolling, like docker service update --force) and wait until they run')
     .addHelpText('after', example('kite app restart cloud.example.com app', 'kite app restart cloud.example.com --all-services'))
+    .addOption(lockWaitOption())
     .action(action(() => import('../../commands/app/restart.js')));
 
   const volume = app.command('volume').alias('vl').description("manage an app's volumes");
@@ -87,6 +90,7 @@ export function registerAppExecCommands(app: Command): void {
     .option('-f, --force', 'do not ask for confirmation')
     .description("delete the app's volumes and their data (the app must be undeployed)")
     .addHelpText('after', example('kite app volume rm cloud.example.com db-data --force'))
+    .addOption(lockWaitOption())
     .action(action(() => import('../../commands/app/volume-rm.js')));
 
   app
@@ -96,5 +100,6 @@ export function registerAppExecCommands(app: Command): void {
     .option('-f, --force', 'do not ask for confirmation')
     .description('delete an undeployed app: its volumes, secrets and configs on the server, then its env file')
     .addHelpText('after', example('kite app undeploy cloud.example.com && kite app remove cloud.example.com --force'))
+    .addOption(lockWaitOption())
     .action(action(() => import('../../commands/app/remove.js')));
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action, example } from '../action.js';
+import { lockWaitOption } from './lock-wait.js';
 
 export function registerAppSecretCommands(app: Command): void {
   const secret = app.command('secret').alias('s').description('manage app secrets');
@@ -12,6 +13,7 @@ export function registerAppSecretCommands(app: Command): void {
     .option('-a, --all', 'generate every secret the recipe defines')
     .description('generate secrets and store them on the server (values are shown once)')
     .addHelpText('after', example('kite app secret generate cloud.example.com --all', 'kite app secret generate cloud.example.com db_password v2'))
+    .addOption(lockWaitOption())
     .action(action(() => import('../../commands/app/secret-generate.js')));
   secret
     .command('insert')
@@ -27,6 +29,7 @@ export function registerAppSecretCommands(app: Command): void {
       'after',
       example('kite app secret insert cloud.example.com smtp_password v1 "s3cr3t"', 'kite app secret insert cloud.example.com ssl_cert v1 cert.pem -f', 'pass show smtp | kite app secret insert cloud.example.com smtp_password v2 --trim'),
     )
+    .addOption(lockWaitOption())
     .action(action(() => import('../../commands/app/secret-insert.js')));
   secret
     .command('ls')
@@ -43,5 +46,6 @@ export function registerAppSecretCommands(app: Command): void {
     .option('-a, --all', "remove every secret of the app that exists on the server")
     .description('remove secrets from the server (refused while a service uses them)')
     .addHelpText('after', example('kite app secret rm cloud.example.com db_password', 'kite app secret rm cloud.example.com --all'))
+    .addOption(lockWaitOption())
     .action(action(() => import('../../commands/app/secret-rm.js')));
 }

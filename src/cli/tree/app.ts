@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { action, example } from '../action.js';
+import { lockWaitOption } from './lock-wait.js';
 import { seconds } from '../parse.js';
 
 /** flags shared by deploy, upgrade and rollback */
@@ -41,6 +42,7 @@ export function registerAppCommands(app: Command): void {
     .alias('un')
     .argument('<domain>', 'app domain')
     .option('-p, --prune', "also remove the stack's configs (all versions; volumes and secrets are kept)")
+    .addOption(lockWaitOption())
     .description('remove the running stack (volumes and secrets are kept)')
     .addHelpText('after', example('kite app undeploy cloud.example.com', 'kite app undeploy cloud.example.com --prune'))
     .action(action(() => import('../../commands/app/undeploy.js')));

@@ -7,15 +7,21 @@ import { parseEnvFile } from '../../core/env-file.js';
 import { planCmd, planPostDeployCmds, readAbraSh } from '../../operations/app-cmd.js';
 import { startExec } from '../../operations/app-exec.js';
 import { attachSession, stdinIsPiped } from '../../cli/exec-io.js';
+import { withAppLock, type LockFlags } from './app-lock.js';
 
-interface Flags {
+interface Flags extends LockFlags {
   local?: boolean;
   list?: boolean;
   remoteUser?: string;
   tty?: boolean;
 }
 
-/** `app cmd <domain> [service] <function> [-- args...]`: exits with the function's exit code. */
+/**
+ * `app cmd <domain> [service] <function> [-- args...]`: exits with the
+ * function's exit code. A function may change the app's state (migrate,
+ * set_admin...), so a remote one runs holding the app's lock; --local and
+ * --list touch nothing on the server and take none.
+ */
 export async function run(ctx: Context, domain: string, operands: string[], flags: Flags): Promise<void> {
   const app = loadApp(ctx.dir, domain);
   const abraSh = readAbraSh(ctx.dir, app);
@@ -43,9 +49,10 @@ export async function run(ctx: Context, domain: string, operands: string[], flag
   ctx.io.debug(`running ${plan.fn} in ${plan.target.service} (container ${plan.target.containerId.slice(0, 12)})`);
   const tty = Boolean(flags.tty) && Boolean(process.stdin.isTTY);
   const forwardStdin = tty || stdinIsPiped();
-  const docker = await ctx.docker(app.server);
-  const session = await startExec(docker, plan.target.containerId, { ...plan.request, tty, stdin: forwardStdin });
-  const code = await attachSession(session, { forwardStdin });
+  const code = await withAppLock(ctx, app, `cmd ${plan.fn}`, flags, async (docker) => {
+    const session = await startExec(docker, plan.target.containerId, { ...plan.request, tty, stdin: forwardStdin });
+    return attachSession(session, { forwardStdin });
+  });
   if (code !== 0) process.exitCode = code;
 }
 

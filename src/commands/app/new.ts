@@ -3,7 +3,8 @@ import { flagOrAsk } from '../../cli/prompt.js';
 import { domainProblem } from '../../core/domain.js';
 import { NotFoundError } from '../../core/errors.js';
 import { newApp } from '../../operations/app-new.js';
-import { printSecrets } from './secret-generate.js';
+import { printSecrets, showingPartial } from './secret-generate.js';
+import { sameStackApps } from '../../core/stack-name.js';
 
 export async function run(ctx: Context, recipe: string, version: string | undefined, opts: { server?: string; domain?: string; secrets?: boolean }): Promise<void> {
   const server = await flagOrAsk(ctx, opts.server, '--server <server>', (p) => {
@@ -14,14 +15,18 @@ export async function run(ctx: Context, recipe: string, version: string | undefi
   const domain = await flagOrAsk(ctx, opts.domain, '--domain <domain>', (p) => {
     // abra suggests <recipe>.<server> [M]; not for the local server, whose name is not a domain
     const suggested = server === 'default' ? undefined : `${recipe}.${server}`;
-    const taken = new Map(ctx.dir.listApps().map((a) => [a.domain, a.server]));
+    const apps = ctx.dir.listApps();
+    const taken = new Map(apps.map((a) => [a.domain, a.server]));
+    const sameStack = (d: string) => sameStackApps(apps, server, d)[0]?.domain;
     return p.text('What is the app domain?', {
       placeholder: suggested,
       defaultValue: suggested,
-      validate: (d) => domainProblem(d) ?? (taken.has(d) ? `app ${d} already exists on server ${taken.get(d)}` : undefined),
+      validate: (d) =>
+        domainProblem(d) ??
+        (taken.has(d) ? `app ${d} already exists on server ${taken.get(d)}` : sameStack(d) ? `its stack name is already taken by ${sameStack(d)}: change its first 45 characters` : undefined),
     });
   });
-  const created = await newApp(ctx.dir, { recipe, version, server, domain, secrets: opts.secrets, offline: ctx.globals.offline }, ctx.docker);
+  const created = await showingPartial(ctx, newApp(ctx.dir, { recipe, version, server, domain, secrets: opts.secrets, offline: ctx.globals.offline }, ctx.docker));
   for (const w of created.warnings) ctx.io.warn(w);
   if (ctx.io.json) return ctx.io.jsonData(created);
   ctx.io.info(`created ${created.path}${created.version ? ` at ${created.recipe} ${created.version}` : ''} (recipe from ${created.source})`);

@@ -6,12 +6,13 @@ import { KiteError } from '../../core/errors.js';
 import { loadApp } from '../../operations/load-app.js';
 import { executeRemoval, planRemoval } from '../../operations/app-remove.js';
 import { confirm } from '../../cli/prompt.js';
+import { withAppLock, type LockFlags } from './app-lock.js';
 
 /**
  * `app remove <domain>`: refuses while deployed; lists what it deletes, asks
  * (or needs --force), deletes volumes, secrets and configs, then the env file.
  */
-export async function run(ctx: Context, domain: string, flags: { force?: boolean }): Promise<void> {
+export async function run(ctx: Context, domain: string, flags: { force?: boolean } & LockFlags): Promise<void> {
   const ref = ctx.dir.findApp(domain);
   const stack = stackName(domain);
   let secrets: AppSecret[] | undefined;
@@ -23,28 +24,29 @@ export async function run(ctx: Context, domain: string, flags: { force?: boolean
     // without the recipe the secrets' names are unknown: only labelled ones are found
     ctx.io.warn(`cannot read the recipe of ${domain} (${e.message}); only secrets labelled with the stack are removed`);
   }
-  const docker = await ctx.docker(ref.server);
-  const plan = await planRemoval(docker, stack, domain, secrets);
-
-  const lines = [
-    ...plan.volumes.map((v) => `volume  ${v}`),
-    ...plan.secrets.map((s) => `secret  ${s.name}`),
-    ...plan.configs.map((c) => `config  ${c.name}`),
-    `env file  ${ref.path}`,
-  ];
-  if (!ctx.io.json || !flags.force) {
-    ctx.io.info(`removing ${domain} deletes, on ${ref.server} and here:`);
-    for (const l of lines) ctx.io.info(`  ${l}`);
-  }
-  await confirm(ctx, `delete ${domain} and all its data?`, flags);
-
   const removed: { object: string; name: string }[] = [];
-  for await (const r of executeRemoval(docker, plan, domain)) {
-    removed.push(r);
-    if (!ctx.io.json) ctx.io.info(`  removed ${r.object} ${r.name}`);
-  }
-  unlinkSync(ref.path); // last: a failure above leaves the app in place to retry
-  removed.push({ object: 'env file', name: ref.path });
+  await withAppLock(ctx, ref, 'remove', flags, async (docker) => {
+    const plan = await planRemoval(docker, stack, domain, secrets);
+
+    const lines = [
+      ...plan.volumes.map((v) => `volume  ${v}`),
+      ...plan.secrets.map((s) => `secret  ${s.name}`),
+      ...plan.configs.map((c) => `config  ${c.name}`),
+      `env file  ${ref.path}`,
+    ];
+    if (!ctx.io.json || !flags.force) {
+      ctx.io.info(`removing ${domain} deletes, on ${ref.server} and here:`);
+      for (const l of lines) ctx.io.info(`  ${l}`);
+    }
+    await confirm(ctx, `delete ${domain} and all its data?`, flags);
+
+    for await (const r of executeRemoval(docker, plan, domain)) {
+      removed.push(r);
+      if (!ctx.io.json) ctx.io.info(`  removed ${r.object} ${r.name}`);
+    }
+    unlinkSync(ref.path); // last: a failure above leaves the app in place to retry
+    removed.push({ object: 'env file', name: ref.path });
+  });
   if (ctx.io.json) return ctx.io.jsonData(removed);
   ctx.io.info(ctx.io.paint('green', `${domain} removed`));
 }

@@ -3,8 +3,9 @@ import type { Context } from '../../cli/context.js';
 import { loadApp } from '../../operations/load-app.js';
 import { insertSecret } from '../../operations/secret-manage.js';
 import { NotFoundError, UsageError } from '../../core/errors.js';
+import { withAppLock, type LockFlags } from './app-lock.js';
 
-interface Flags {
+interface Flags extends LockFlags {
   file?: boolean;
   trim?: boolean;
 }
@@ -18,8 +19,7 @@ export async function run(ctx: Context, domain: string, name: string, version: s
   const app = loadApp(ctx.dir, domain);
   let value = await readValue(data, flags);
   if (flags.trim) value = value.trim();
-  const docker = await ctx.docker(app.server);
-  const r = await insertSecret(app, docker, name, version, value);
+  const r = await withAppLock(ctx, app, 'secret insert', flags, (docker) => insertSecret(app, docker, name, version, value));
   if (ctx.io.json) return ctx.io.jsonData(r);
   ctx.io.info(`secret ${r.remoteName} stored on ${app.server}`);
 }
