@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action, example } from '../action.js';
+import { tailLines } from '../parse.js';
 
 /** Commands that read apps: local listings and checks, and what the swarm says. */
 export function registerAppReadCommands(app: Command): void {
@@ -47,7 +48,8 @@ export function registerAppReadCommands(app: Command): void {
     .argument('[service]', 'one service (e.g. app); all services interleaved when absent')
     .option('-f, --follow', 'keep printing new lines until Ctrl-C')
     .option('-S, --since <time>', 'only lines since a duration ago (10m, 1h30m), a UNIX timestamp or a date')
-    .option('-t, --tail <lines>', 'only the last lines of each task (a number, or all)')
+    .option('-t, --tail <lines>', 'only the last lines of each task (a number, or all)', tailLines)
+    .option('--raw', 'print log lines byte for byte (only when stdout/stderr is not a terminal; on one they are still made safe)')
     .description("show the app's service logs")
     .addHelpText('after', example('kite app logs cloud.example.com', 'kite app logs cloud.example.com app --tail 50 --follow', 'kite app logs cloud.example.com --since 10m'))
     .action(action(() => import('../../commands/app/logs.js')));
