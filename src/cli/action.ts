@@ -1,9 +1,10 @@
 // Glue between commander and commands: one Context per command run, typed
-// errors reported once and mapped to exit codes, help examples.
+// errors reported once (a line, or a JSON object with --json) and mapped to
+// exit codes, help examples.
 
 import type { Command } from 'commander';
 import { Context, type GlobalOptions } from './context.js';
-import { exitCodeFor } from './exit-codes.js';
+import { exitCodeFor, jsonErrorFor } from './exit-codes.js';
 import { KiteError } from '../core/errors.js';
 
 type Action = (ctx: Context, ...args: any[]) => Promise<void>;
@@ -24,8 +25,11 @@ export function action(load: () => Promise<{ run: Action }>) {
   };
 }
 
+/** the error once: a human ERROR line (and hint), or with --json one JSON object on stderr */
 function report(ctx: Context, e: unknown): void {
-  if (e instanceof KiteError) {
+  if (ctx.io.json) {
+    ctx.io.jsonError(jsonErrorFor(e));
+  } else if (e instanceof KiteError) {
     ctx.io.error(e.message);
     if (e.hint) ctx.io.info(`  ${e.hint}`);
   } else {

@@ -4,7 +4,8 @@
 
 import { Command, CommanderError } from 'commander';
 import { VERSION } from './version.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, jsonUsageError } from './exit-codes.js';
+import { safeJson } from '../core/terminal-text.js';
 import { registerServerCommands } from './tree/server.js';
 import { registerAppCommands } from './tree/app.js';
 import { registerAppSecretCommands } from './tree/app-secret.js';
@@ -60,11 +61,33 @@ export async function main(argv: string[]): Promise<void> {
   // --version only in first position, as abra's root `-v`
   const [node, script, ...rest] = argv;
   const args = rest[0] === '-v' ? [node, script, '--version', ...rest.slice(1)] : argv;
+  const program = buildProgram();
+  // with --json a usage error is one JSON object on stderr too (as in
+  // action.ts): commander's own error line and help are kept quiet
+  const json = wantsJson(args.slice(2));
+  if (json) quiet(program);
   try {
-    await buildProgram().parseAsync(args);
+    await program.parseAsync(args);
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
     // help and --version exit 0; every other commander error is bad usage
     process.exitCode = e.exitCode === 0 ? 0 : EXIT.usage;
+    if (json && e.exitCode !== 0) process.stderr.write(safeJson(jsonUsageError(usageMessage(e), 'run with --help for usage and examples')) + '\n');
   }
+}
+
+/** --json, --machine or -m (alone or among short flags) before any `--` */
+export function wantsJson(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--json' || a === '--machine' || /^-[a-zA-Z]*m[a-zA-Z]*$/.test(a));
+}
+
+function quiet(cmd: Command): void {
+  cmd.configureOutput({ writeErr: () => {}, outputError: () => {} });
+  for (const c of cmd.commands) quiet(c);
+}
+
+function usageMessage(e: CommanderError): string {
+  if (e.code === 'commander.help') return 'a subcommand is needed';
+  return e.message.replace(/^error: /, '');
 }
