@@ -13,11 +13,6 @@ const CAUSES: Record<string, { words: string; hint: (dir: string) => string }> =
   EPERM: { words: 'operation not permitted', hint: (dir) => `check the owner, mode and attributes of ${dir} (ls -ld ${dir}; lsattr -d ${dir}), or run kite as the user who owns it` },
 };
 
-/** The cause of a write failure in words (`disk full`), or undefined for other errors. */
-export function writeCause(code: string): string | undefined {
-  return CAUSES[code]?.words;
-}
-
 /**
  * A LocalWriteError for `path` when `e` is a disk-full, read-only or
  * permission error, else `e` unchanged. `dir` is the directory the hint talks
