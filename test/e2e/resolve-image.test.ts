@@ -29,7 +29,7 @@ async function moveTag(to: string): Promise<string> {
   });
   const digest = res.headers.get('docker-content-digest');
   assert.ok(digest?.startsWith('sha256:'), `the registry names the digest (HTTP ${res.status})`);
-  return digest;
+  return digest as string;
 }
 
 function spec(service: string): { image: string; platforms: unknown; label: string } {

@@ -84,6 +84,6 @@ test('server timestamps compare at nanosecond precision whatever their digits', 
 test('monitor window comes from UpdateConfig.Monitor, default 5s', () => {
   assert.equal(monitorMs(service()), 5000);
   const s = service();
-  s.Spec.UpdateConfig = { Monitor: 2e9 };
+  s.Spec.UpdateConfig = { Parallelism: 1, Monitor: 2e9 };
   assert.equal(monitorMs(s), 2000);
 });

@@ -33,6 +33,8 @@ test('manifest platforms become placement platforms; arm loses its architecture 
 
 const svc = (image: string, platforms?: { Architecture: string; OS: string }[], force?: number): ServiceSpec => ({
   Name: 's',
+  Labels: {},
+  Mode: { Replicated: { Replicas: 1 } },
   TaskTemplate: { ContainerSpec: { Image: image }, ...(platforms ? { Placement: { Platforms: platforms } } : {}), ...(force ? { ForceUpdate: force } : {}) },
 });
 
