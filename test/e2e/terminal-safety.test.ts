@@ -128,3 +128,15 @@ test('logs --raw on a terminal: still made safe, said once; the title and the sc
   assert.match(screen, /^red and\^Mforged line$/m);
   assert.notEqual(tmux('display-message', '-p', '-t', run.window, '#{pane_title}').trim(), 'owned title');
 });
+
+test('deploy on a terminal: the forged overview cannot redraw the real one above proceed?', async () => {
+  const run = term.start(sb.abraDir, ['app', 'deploy', DOMAIN, '--force', '-o']);
+  const screen = await term.waitForScreen(run, /proceed\?/, 'the proceed? prompt', 300);
+  assert.match(screen, /^DEPLOY OVERVIEW$/m, screen);
+  assert.match(screen, /^ {2}NEW DEPLOYMENT\s+1\.0\.0\+1\.0$/m, 'the real overview is still on the screen');
+  assert.match(screen, /^ {2}\^MDEPLOY OVERVIEW$/m, 'the forged one is visibly part of the notes');
+  assert.match(screen, /^ {2}\^M {2}NEW DEPLOYMENT {6}0\.0\.1\+safe$/m);
+  assert.notEqual(tmux('display-message', '-p', '-t', run.window, '#{pane_title}').trim(), 'kite: all good');
+  term.keys(run, 'C-c');
+  assert.equal(await term.waitForExit(run), 130);
+});
