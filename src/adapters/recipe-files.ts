@@ -13,6 +13,7 @@ import { composeFilesFor } from '../core/compose-files.js';
 import { newestRelease } from '../core/lint/release-tags.js';
 import type { GitFacts, GitTag, RecipeFiles } from '../core/lint/types.js';
 import { UsageError } from '../core/errors.js';
+import { recipeLinks } from './recipe-read.js';
 
 const MAX_FILES = 5000;
 const COMPOSE_FILE_NAME = /^(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/;
@@ -40,7 +41,7 @@ export async function readRecipeFiles(dir: string, name: string): Promise<Recipe
     if (m && !m[1].startsWith('.')) releaseNotes[m[1]] = read(f)!;
   }
 
-  const recipe: RecipeFiles = { name, composeFiles, envSample, abraSh: read('abra.sh'), readme: read('README.md'), releaseNotes, files };
+  const recipe: RecipeFiles = { name, composeFiles, envSample, abraSh: read('abra.sh'), readme: read('README.md'), releaseNotes, files, links: recipeLinks(dir) };
   // only the recipe's own repository: a plain directory inside some other repository has no git facts
   if (existsSync(join(dir, '.git'))) recipe.git = await gitFacts(dir, ['abra.sh', '.env.sample', ...composePaths]);
   return recipe;

@@ -5,6 +5,7 @@ import type { AbraDir } from '../adapters/abra-dir.js';
 import { appRecipe, parseEnvFile } from '../core/env-file.js';
 import { checkEnvKeys, type EnvKeyCheck } from '../core/env-check.js';
 import { RecipeError } from '../core/errors.js';
+import { readRecipeText } from '../adapters/recipe-read.js';
 
 export interface AppCheck {
   recipe: string;
@@ -20,7 +21,7 @@ export function checkApp(dir: AbraDir, domain: string): AppCheck {
   if (!recipe) throw new RecipeError('no TYPE= (or RECIPE=) line naming the recipe', ref.path, { key: 'TYPE' }, 'add TYPE=<recipe> to the env file');
   const recipeDir = dir.requireRecipe(recipe);
   const samplePath = join(recipeDir, '.env.sample');
-  const sampleText = dir.readRecipeFile(recipe, '.env.sample');
+  const sampleText = readRecipeText(recipeDir, '.env.sample');
   if (sampleText === undefined) throw new RecipeError('the recipe has no .env.sample (every recipe needs one)', samplePath);
   return { recipe, envPath: ref.path, samplePath, keys: checkEnvKeys(sampleText, samplePath, appText, ref.path) };
 }

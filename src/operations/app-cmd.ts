@@ -10,6 +10,7 @@ import { NotFoundError } from '../core/errors.js';
 import type { LoadedApp } from './load-app.js';
 import type { AbraDir } from '../adapters/abra-dir.js';
 import { findServiceContainer, type ExecRequest, type ServiceContainer } from './app-exec.js';
+import { readRecipeText } from '../adapters/recipe-read.js';
 
 export interface AbraSh {
   path: string;
@@ -18,7 +19,7 @@ export interface AbraSh {
 }
 
 export function readAbraSh(dir: AbraDir, app: LoadedApp): AbraSh {
-  const text = dir.readRecipeFile(app.recipe, 'abra.sh');
+  const text = readRecipeText(app.recipeDir, 'abra.sh');
   const path = join(app.recipeDir, 'abra.sh');
   if (text === undefined) throw new NotFoundError(`recipe ${app.recipe} has no abra.sh`, `expected ${path}`);
   return { path, text, functions: readAbraShFunctions(text) };

@@ -3,7 +3,6 @@
 // `docker stack deploy` does, then watch convergence. When a running version
 // was replaced and the new one fails, put the previous specs back.
 
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DistributionInspect, DockerPort, Service } from '../ports/docker.js';
 import type { ServiceSpec } from '../core/convert/swarm-types.js';
@@ -16,6 +15,8 @@ import { ConflictError, DeployFailedError, DockerApiError, NotFoundError, Recipe
 import { digestWarning, hasDigest, imageToQuery, pinnedImage, placementPlatforms } from '../core/image-pin.js';
 import { secretEnvKey } from '../core/secrets.js';
 import type { LoadedApp } from './load-app.js';
+import { readInsideRecipe } from '../adapters/recipe-read.js';
+import { INSIDE_RECIPE_HINT } from '../core/recipe-path.js';
 import type { DeployEvent } from './events.js';
 import { watchConvergence, type WatchFailure, type WatchTarget } from './watch.js';
 
@@ -297,11 +298,11 @@ function readObjectData(app: LoadedApp, o: { file?: string; content?: string; en
   if (content !== undefined) return Buffer.from(content).toString('base64');
   if (o.environment !== undefined) return Buffer.from(app.env[o.environment] ?? '').toString('base64');
   if (!file) throw new RecipeError('needs a `file:` (or `external: true`)', app.composeFiles.join(':'), { key });
-  try {
-    return readFileSync(join(app.recipeDir, file)).toString('base64');
-  } catch {
-    throw new RecipeError(`file ${file} not found in the recipe`, join(app.recipeDir, file), { key });
-  }
+  // read on this machine and sent to the server: only from inside the recipe (symlinks resolved)
+  const read = readInsideRecipe(app.recipeDir, file);
+  if ('problem' in read) throw new RecipeError(`file ${file} ${read.problem}: it must stay inside the recipe`, app.composeFiles.join(':'), { key }, INSIDE_RECIPE_HINT);
+  if ('missing' in read) throw new RecipeError(`file ${file} not found in the recipe`, join(app.recipeDir, file), { key });
+  return read.data.toString('base64');
 }
 
 function withObjectIds(spec: ServiceSpec, secretIds: Map<string, string>, configIds: Map<string, string>): ServiceSpec {

@@ -11,6 +11,7 @@ import { composeFilesFor } from '../core/compose-files.js';
 import { loadCompose } from '../core/compose/load.js';
 import type { ComposeConfig } from '../core/compose/types.js';
 import { RecipeError } from '../core/errors.js';
+import { readComposeSourcesIn, readRecipeText } from '../adapters/recipe-read.js';
 
 export interface LoadedApp extends AppRef {
   recipe: string;
@@ -32,7 +33,8 @@ export function loadApp(dir: AbraDir, domain: string): LoadedApp {
   return loadAppRef(dir, dir.findApp(domain));
 }
 
-export function loadAppRef(dir: AbraDir, ref: AppRef): LoadedApp {
+/** `from`: read the recipe from this directory (a snapshot of one version) instead of $ABRA_DIR/recipes/<recipe>. */
+export function loadAppRef(dir: AbraDir, ref: AppRef, from?: string): LoadedApp {
   checkAppDomain(ref);
   const envText = dir.readText(ref.path);
   const parsed = parseEnvFile(envText, ref.path);
@@ -40,15 +42,15 @@ export function loadAppRef(dir: AbraDir, ref: AppRef): LoadedApp {
   if (!typeValue) {
     throw new RecipeError('no TYPE= (or RECIPE=) line naming the recipe', ref.path, { key: 'TYPE' }, 'add TYPE=<recipe> to the env file');
   }
-  const recipeDir = dir.requireRecipe(typeValue.recipe);
+  const recipeDir = from ?? dir.requireRecipe(typeValue.recipe);
   const stack = stackName(ref.domain);
   // abra merges abra.sh's exports over the app env (MergeAbraShEnv)
-  const abraSh = dir.readRecipeFile(typeValue.recipe, 'abra.sh');
+  const abraSh = readRecipeText(recipeDir, 'abra.sh');
   const exports = abraSh ? readAbraShExports(abraSh) : {};
   const env: Record<string, string> = { ...parsed.env, ...exports, STACK_NAME: stack };
   if (!env.DOMAIN) env.DOMAIN = ref.domain;
   const composeFiles = composeFilesFor(env, readdirSync(recipeDir));
-  const sources = dir.readComposeSources(typeValue.recipe, composeFiles);
+  const sources = readComposeSourcesIn(recipeDir, composeFiles);
   const compose = loadCompose(sources, env);
   return {
     ...ref,

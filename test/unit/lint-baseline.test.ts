@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { LINT_RULES, lintRecipe, criticalFailures } from '../../src/core/lint/index.js';
 import { recipe } from './helpers/lint-recipe.js';
 
-test('lint: the rule table has abra refs R001–R015 then kite refs K001–K006, with abra levels', () => {
+test('lint: the rule table has abra refs R001–R015 then kite refs K001–K007, with abra levels', () => {
   assert.deepEqual(
     LINT_RULES.map((r) => r.ref),
-    ['R001', 'R002', 'R003', 'R004', 'R005', 'R006', 'R007', 'R008', 'R009', 'R010', 'R011', 'R012', 'R013', 'R014', 'R015', 'K001', 'K002', 'K003', 'K004', 'K005', 'K006'],
+    ['R001', 'R002', 'R003', 'R004', 'R005', 'R006', 'R007', 'R008', 'R009', 'R010', 'R011', 'R012', 'R013', 'R014', 'R015', 'K001', 'K002', 'K003', 'K004', 'K005', 'K006', 'K007'],
   );
   const critical = LINT_RULES.filter((r) => r.level === 'critical').map((r) => r.ref);
-  assert.deepEqual(critical, ['R008', 'R009', 'R010', 'R011', 'R012', 'R013', 'R014', 'K001']);
+  assert.deepEqual(critical, ['R008', 'R009', 'R010', 'R011', 'R012', 'R013', 'R014', 'K001', 'K007']);
   const r014 = LINT_RULES.find((r) => r.ref === 'R014')!;
   assert.equal(r014.description, 'only annotated tags used for recipe version');
   assert.equal(LINT_RULES.find((r) => r.ref === 'R001')!.howToResolve, 'ensure \'version: "3.8"\' in compose configs');

@@ -43,6 +43,8 @@ export interface RecipeFiles {
   releaseNotes: Record<string, string>;
   /** every file of the recipe (not under .git), for existence checks */
   files: string[];
+  /** the recipe's symlinks (not under .git): path → target as written; absent when not read */
+  links?: Record<string, string>;
   /** absent when the recipe is not a git repository */
   git?: GitFacts;
 }
