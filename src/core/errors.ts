@@ -92,6 +92,22 @@ export class DeployFailedError extends KiteError {
 }
 
 /**
+ * Applying a deploy failed half-way (an API error, a lost connection). What
+ * was applied has been undone, except `left`: the objects still on the server.
+ */
+export class ApplyFailedError extends KiteError {
+  readonly kind = 'deploy-failed';
+  constructor(
+    readonly appStack: string,
+    cause: string,
+    readonly left: string[],
+    hint?: string,
+  ) {
+    super(`deploy of ${appStack} failed while applying: ${cause}` + (left.length ? `; left on the server: ${left.join(', ')}` : ''), hint);
+  }
+}
+
+/**
  * A file on the operator's machine (in $ABRA_DIR) could not be written: the
  * disk is full, the file system is read-only, or permission is denied.
  * `code` is the errno name (ENOSPC, EDQUOT, EROFS, EACCES, EPERM).

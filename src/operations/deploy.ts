@@ -11,7 +11,9 @@ import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
 import { applyAbraConventions, declaredVersion, deployTimeoutSeconds } from '../core/abra-labels.js';
 import type { DeployedMeta } from '../core/deploy-version.js';
 import { APP_SERVICE, labelKey } from '../core/abra-labels.js';
-import { ConflictError, DeployFailedError, DockerApiError, NotFoundError, RecipeError, SshError } from '../core/errors.js';
+import { ApplyFailedError, ConflictError, DeployFailedError, DockerApiError, NotFoundError, RecipeError, SshError } from '../core/errors.js';
+import type { Clock } from '../ports/clock.js';
+import { systemClock } from '../adapters/system-clock.js';
 import { digestWarning, hasDigest, imageToQuery, pinnedImage, placementPlatforms } from '../core/image-pin.js';
 import { secretEnvKey } from '../core/secrets.js';
 import type { LoadedApp } from './load-app.js';
@@ -32,6 +34,7 @@ export interface DeployOptions {
   pollMs?: number;
   /** Ctrl-C: stop watching convergence (the server goes on) */
   signal?: AbortSignal;
+  clock?: Clock;
 }
 
 export interface DeployResult {
@@ -74,46 +77,33 @@ export interface DeployOverview {
 
 export async function* applyDeploy(p: DeployPlan, docker: DockerPort, opts: DeployOptions = {}): AsyncGenerator<DeployEvent, DeployResult> {
   const app = p.app;
+  const clock = opts.clock ?? systemClock;
+  const timeoutSeconds = opts.timeoutSeconds ?? p.timeoutSeconds;
   for (const w of p.spec.warnings) yield { type: 'warning', message: w };
   yield { type: 'plan', stack: app.stack, server: app.server, version: p.version, services: p.spec.services.map((s) => s.name) };
 
-  // apply: networks, configs, secrets, then services
-  for (const n of p.missingNetworks) {
-    await docker.createNetwork(n.spec);
-    yield { type: 'created', object: 'network', name: n.name };
-  }
-  for (const c of p.spec.configs) {
-    if (p.configIds.has(c.name)) continue;
-    if (!c.spec) continue;
-    const { ID } = await docker.createConfig({ ...c.spec, Data: p.configData.get(c.name) });
-    p.configIds.set(c.name, ID);
-    yield { type: 'created', object: 'config', name: c.name };
-  }
-  for (const s of p.spec.secrets) {
-    if (p.secretIds.has(s.name)) continue;
-    if (!s.spec) continue;
-    const { ID } = await docker.createSecret({ ...s.spec, Data: p.secretData.get(s.name) });
-    p.secretIds.set(s.name, ID);
-    yield { type: 'created', object: 'secret', name: s.name };
-  }
-
-  const previous = new Map<string, Service>(); // services we replaced, as they were
-  const created: string[] = [];
+  const applied: Applied = { networks: [], configs: [], secrets: [], previous: new Map(), created: [] };
   const targets: WatchTarget[] = [];
-  for (const svc of p.spec.services) {
-    const spec = withObjectIds(svc.spec, p.secretIds, p.configIds);
-    const current = p.existing.get(svc.name);
-    if (current) {
-      await docker.updateService(current.ID, current.Version.Index, keepServerState(spec, current.Spec));
-      previous.set(svc.name, current);
-      yield { type: 'service', action: 'updated', service: svc.name };
-    } else {
-      await docker.createService(spec);
-      created.push(svc.name);
-      yield { type: 'service', action: 'created', service: svc.name };
+  try {
+    yield* applyObjects(p, docker, applied);
+    for (const svc of p.spec.services) {
+      const spec = withObjectIds(svc.spec, p.secretIds, p.configIds);
+      const current = p.existing.get(svc.name);
+      if (current) {
+        await docker.updateService(current.ID, current.Version.Index, keepServerState(spec, current.Spec));
+        applied.previous.set(svc.name, current);
+        yield { type: 'service', action: 'updated', service: svc.name };
+      } else {
+        await docker.createService(spec);
+        applied.created.push(svc.name);
+        yield { type: 'service', action: 'created', service: svc.name };
+      }
+      const after = await docker.inspectService(svc.name);
+      targets.push({ name: svc.name, previousUpdateStartedAt: current?.UpdateStatus?.StartedAt, deployedAt: after.UpdatedAt ?? '' });
     }
-    const after = await docker.inspectService(svc.name);
-    targets.push({ name: svc.name, previousUpdateStartedAt: current?.UpdateStatus?.StartedAt, deployedAt: after.UpdatedAt ?? '' });
+  } catch (e) {
+    // half applied: put back what was changed, remove what was created
+    throw yield* undoApplied(docker, applied, e, app.stack, clock);
   }
 
   if (opts.noConvergeChecks) {
@@ -121,7 +111,7 @@ export async function* applyDeploy(p: DeployPlan, docker: DockerPort, opts: Depl
     return { stack: app.stack, version: p.version, converged: false };
   }
 
-  const failures = yield* watchConvergence(docker, targets, { timeoutMs: p.timeoutSeconds * 1000, pollMs: opts.pollMs, namespace: app.stack, signal: opts.signal });
+  const failures = yield* watchConvergence(docker, targets, { timeoutMs: timeoutSeconds * 1000, pollMs: opts.pollMs, namespace: app.stack, signal: opts.signal, clock });
   if (failures.length === 0) {
     yield { type: 'done', stack: app.stack, version: p.version, converged: true };
     return { stack: app.stack, version: p.version, converged: true };
@@ -129,14 +119,105 @@ export async function* applyDeploy(p: DeployPlan, docker: DockerPort, opts: Depl
 
   for (const f of failures) yield { type: 'failed', ...f };
   let rolledBack: DeployFailedError['rolledBack'] = 'no-previous';
-  if (previous.size > 0) {
+  if (applied.previous.size > 0) {
     if (opts.rollback === false) {
       rolledBack = 'disabled';
     } else {
-      rolledBack = yield* rollBack(docker, previous, created, app.stack, p.timeoutSeconds, opts.pollMs);
+      rolledBack = yield* rollBack(docker, applied.previous, applied.created, app.stack, { timeoutSeconds, pollMs: opts.pollMs, signal: opts.signal, clock });
     }
   }
   throw new DeployFailedError(app.stack, failures, rolledBack);
+}
+
+/** What a deploy changed on the server so far, to undo it when applying fails half-way. */
+interface Applied {
+  networks: { id: string; name: string }[];
+  configs: { id: string; name: string }[];
+  secrets: { id: string; name: string }[];
+  /** services this deploy updated, as they were before */
+  previous: Map<string, Service>;
+  /** services this deploy created */
+  created: string[];
+}
+
+async function* applyObjects(p: DeployPlan, docker: DockerPort, applied: Applied): AsyncGenerator<DeployEvent> {
+  for (const n of p.missingNetworks) {
+    const { Id } = await docker.createNetwork(n.spec);
+    applied.networks.push({ id: Id, name: n.name });
+    yield { type: 'created', object: 'network', name: n.name };
+  }
+  for (const c of p.spec.configs) {
+    if (p.configIds.has(c.name) || !c.spec) continue;
+    const { ID } = await docker.createConfig({ ...c.spec, Data: p.configData.get(c.name) });
+    p.configIds.set(c.name, ID);
+    applied.configs.push({ id: ID, name: c.name });
+    yield { type: 'created', object: 'config', name: c.name };
+  }
+  for (const s of p.spec.secrets) {
+    if (p.secretIds.has(s.name) || !s.spec) continue;
+    const { ID } = await docker.createSecret({ ...s.spec, Data: p.secretData.get(s.name) });
+    p.secretIds.set(s.name, ID);
+    applied.secrets.push({ id: ID, name: s.name });
+    yield { type: 'created', object: 'secret', name: s.name };
+  }
+}
+
+/**
+ * Applying failed half-way (an API error, a dropped connection): put the
+ * services already updated back to their previous specs, remove the
+ * services, secrets, configs and networks this deploy created, and return
+ * the error to throw, naming the cause and whatever could not be undone.
+ */
+async function* undoApplied(docker: DockerPort, applied: Applied, cause: unknown, stack: string, clock: Clock): AsyncGenerator<DeployEvent, Error> {
+  const what = (cause as Error)?.message ?? String(cause);
+  const changed = applied.previous.size + applied.created.length + applied.networks.length + applied.configs.length + applied.secrets.length;
+  if (changed === 0) return cause as Error;
+  const left: string[] = [];
+  const undo = async (label: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+      return true;
+    } catch {
+      left.push(label);
+      return false;
+    }
+  };
+  if (!(cause instanceof SshError)) {
+    yield { type: 'rollback', phase: 'started', services: [...applied.previous.keys()], message: `applying failed (${what}): undoing what was applied` };
+    for (const [name, before] of applied.previous) {
+      if (await undo(`service ${name} (runs the new spec)`, () => updateWithRetry(docker, name, before.Spec, clock))) yield { type: 'service', action: 'updated', service: name };
+    }
+    for (const name of applied.created) {
+      if (await undo(`service ${name}`, () => docker.removeService(name))) yield { type: 'service', action: 'removed', service: name };
+    }
+    for (const s of applied.secrets) if (await undo(`secret ${s.name}`, () => docker.removeSecret(s.id))) yield { type: 'removed', object: 'secret', name: s.name };
+    for (const c of applied.configs) if (await undo(`config ${c.name}`, () => docker.removeConfig(c.id))) yield { type: 'removed', object: 'config', name: c.name };
+    for (const n of applied.networks) {
+      // a network stays busy until the tasks of removed services are gone
+      if (await undo(`network ${n.name}`, () => retryBusy(() => docker.removeNetwork(n.id), clock))) yield { type: 'removed', object: 'network', name: n.name };
+    }
+  } else {
+    for (const name of applied.previous.keys()) left.push(`service ${name} (runs the new spec)`);
+    for (const name of applied.created) left.push(`service ${name}`);
+    for (const o of [...applied.secrets.map((x) => `secret ${x.name}`), ...applied.configs.map((x) => `config ${x.name}`), ...applied.networks.map((x) => `network ${x.name}`)]) left.push(o);
+  }
+  if (left.length === 0) {
+    yield { type: 'rollback', phase: 'done', services: [...applied.previous.keys()] };
+    return new ApplyFailedError(stack, what, [], 'nothing of this deploy is left on the server; the previous specs are back');
+  }
+  yield { type: 'rollback', phase: 'failed', services: [...applied.previous.keys()], message: `left on the server: ${left.join(', ')}` };
+  return new ApplyFailedError(stack, what, left, `check with \`kite app ps\` and redeploy with \`kite app deploy --force\` once the server answers again; remove what is listed if you do not redeploy`);
+}
+
+async function retryBusy(fn: () => Promise<void>, clock: Clock): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (attempt >= 20 || !(e instanceof DockerApiError) || !/in use|active endpoints/i.test(e.message)) throw e;
+      await clock.sleep(500);
+    }
+  }
 }
 
 /** Read and check everything; touch nothing on the server. */
@@ -349,15 +430,14 @@ async function* rollBack(
   previous: Map<string, Service>,
   created: string[],
   stack: string,
-  timeoutSeconds: number,
-  pollMs?: number,
+  opts: { timeoutSeconds: number; pollMs?: number; signal?: AbortSignal; clock: Clock },
 ): AsyncGenerator<DeployEvent, DeployFailedError['rolledBack']> {
   const names = [...previous.keys()];
   yield { type: 'rollback', phase: 'started', services: names };
   const targets: WatchTarget[] = [];
   try {
     for (const [name, before] of previous) {
-      const r = await updateWithRetry(docker, name, before.Spec);
+      const r = await updateWithRetry(docker, name, before.Spec, opts.clock);
       targets.push({ name, previousUpdateStartedAt: r.before.UpdateStatus?.StartedAt, deployedAt: r.after.UpdatedAt ?? '' });
     }
     for (const name of created) {
@@ -368,7 +448,17 @@ async function* rollBack(
     yield { type: 'rollback', phase: 'failed', services: names, message: (e as Error).message };
     return 'failed';
   }
-  const failures: WatchFailure[] = yield* watchConvergence(docker, targets, { timeoutMs: timeoutSeconds * 1000, pollMs, namespace: stack });
+  const failures: WatchFailure[] = yield* watchConvergence(docker, targets, {
+    timeoutMs: opts.timeoutSeconds * 1000,
+    pollMs: opts.pollMs,
+    namespace: stack,
+    signal: opts.signal,
+    clock: opts.clock,
+    cancelled: {
+      message: `stopped watching the rollback of ${names.join(', ')}: the previous specs were submitted and Swarm goes on putting them back`,
+      hint: 'see `kite app ps <domain>`; the env file was not changed',
+    },
+  });
   if (failures.length > 0) {
     yield { type: 'rollback', phase: 'failed', services: names, message: failures.map((f) => `${f.service}: ${f.reason}`).join('; ') };
     return 'failed';
@@ -378,7 +468,7 @@ async function* rollBack(
 }
 
 /** Swarm may still be moving the service (its own rollback): retry on "out of sequence". */
-async function updateWithRetry(docker: DockerPort, name: string, spec: ServiceSpec): Promise<{ before: Service; after: Service }> {
+async function updateWithRetry(docker: DockerPort, name: string, spec: ServiceSpec, clock: Clock): Promise<{ before: Service; after: Service }> {
   for (let attempt = 0; ; attempt++) {
     const cur = await docker.inspectService(name);
     try {
@@ -386,7 +476,7 @@ async function updateWithRetry(docker: DockerPort, name: string, spec: ServiceSp
       return { before: cur, after: await docker.inspectService(name) };
     } catch (e) {
       if (attempt < 5 && e instanceof DockerApiError && /out of sequence/.test(e.message)) {
-        await new Promise((r) => setTimeout(r, 300));
+        await clock.sleep(300);
         continue;
       }
       throw e;

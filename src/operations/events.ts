@@ -21,5 +21,5 @@ export type DeployEvent =
   | { type: 'converged'; service: string }
   | { type: 'failed'; service: string; reason: string; tasks: FailedTask[]; logsTail: string[] }
   | { type: 'rollback'; phase: 'started' | 'done' | 'failed'; services: string[]; message?: string }
-  | { type: 'removed'; object: 'service' | 'network' | 'config'; name: string }
+  | { type: 'removed'; object: 'service' | 'network' | 'config' | 'secret'; name: string }
   | { type: 'done'; stack: string; version?: string; converged: boolean };
