@@ -1,11 +1,9 @@
 // `app deploy`, `app upgrade` and `app rollback`: pick the recipe version,
-// check the recipe out at it, show the overview (with release notes), take
+// read the recipe at it from a private snapshot, show the overview (with release notes), take
 // the server-side lock, deploy, and only then record the version in the env
 // file. A failure leaves the previous version running (deploy.ts rolls the
-// services back), the env file untouched and the recipe clone where it was.
+// services back) and the env file untouched; the recipe clone never moves.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AbraDir, AppRef } from '../adapters/abra-dir.js';
 import type { RecipeRepo } from '../adapters/recipe-git.js';
 import { ensureRecipe } from './recipe-ensure.js';
@@ -18,6 +16,7 @@ import { CancelledError, ConflictError, DeployFailedError, RecipeError } from '.
 import { stackName } from '../core/stack-name.js';
 import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
 import { loadAppRef } from './load-app.js';
+import { readRecipeText } from '../adapters/recipe-read.js';
 import { applyDeploy, deployedMeta, planDeploy, type DeployOverview, type DeployResult } from './deploy.js';
 import { acquireLock, type LockHolder } from './deploy-lock.js';
 import { appendHistory } from './deploy-history.js';
@@ -109,15 +108,17 @@ async function* deployLocked(dir: AbraDir, input: AppDeployInput, hooks: AppDepl
   }
   if (choice) yield { type: 'info', message: `version: ${choice.reason}` };
 
-  const previousRef = repo ? await repo.currentRef() : undefined;
-  if (repo && choice?.ref) await repo.checkout(choice.ref);
-  let ok = false;
+  // the chosen version from a private snapshot, never by checking out the shared
+  // clone (concurrent deploys of other versions would race on it); --chaos
+  // deploys the clone's working tree as it is
+  const snapshot = repo && choice?.ref ? await repo.snapshot(choice.ref) : undefined;
+  const from = snapshot?.dir ?? recipeDir;
   try {
-    const app = loadAppRef(dir, ref);
+    const app = loadAppRef(dir, ref, from);
     const identity = choice ? { version: choice.chaos ? undefined : choice.version, chaos: choice.chaos, chaosVersion: choice.chaosVersion } : undefined;
     const force = input.force || input.mode !== 'deploy';
     const plan = await planDeploy(app, docker, { force, identity });
-    const notes = releaseNotes(recipeDir, versions, deployed, plan.overview.next, input.mode);
+    const notes = releaseNotes(from, versions, deployed, plan.overview.next, input.mode);
     yield { type: 'overview', overview: plan.overview, notes };
     if (hooks.confirm && !(await hooks.confirm(plan.overview, notes))) {
       return { stack, converged: false, skipped: 'cancelled' };
@@ -136,11 +137,9 @@ async function* deployLocked(dir: AbraDir, input: AppDeployInput, hooks: AppDepl
     const key = 'TYPE' in parseEnvFile(envText, ref.path).env ? 'TYPE' : 'RECIPE';
     dir.writeEnvFile(ref.path, setEnvValue(dir.readText(ref.path), key, recorded, ref.path));
     await appendHistory(docker, stack, { action: input.mode, from: plan.overview.current, to: plan.overview.next, result: 'success' });
-    ok = true;
     return { ...result, recorded };
   } finally {
-    // a failed or cancelled deploy leaves the clone where it was
-    if (!ok && repo && previousRef && choice?.ref) await repo.checkout(previousRef).catch(() => undefined);
+    snapshot?.dispose();
   }
 }
 
@@ -189,10 +188,7 @@ async function chooseVersion(
 function releaseNotes(recipeDir: string, versions: VersionList, deployed: DeployedMeta | undefined, target: string, mode: DeployMode): ReleaseNote[] {
   const wanted = mode === 'upgrade' ? versionsBetween(versions, deployed?.version, target).map((v) => v.tag) : [target];
   return wanted
-    .map((version) => ({ version, text: readIfExists(join(recipeDir, 'release', version))?.trim() ?? '' }))
+    .map((version) => ({ version, text: readRecipeText(recipeDir, `release/${version}`)?.trim() ?? '' }))
     .filter((n) => n.text.length > 0);
 }
 
-function readIfExists(path: string): string | undefined {
-  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-}

@@ -14,6 +14,8 @@ import { setEnvValue } from '../core/env-edit.js';
 import { parseEnvFile } from '../core/env-file.js';
 import { loadAppRef } from './load-app.js';
 import { ensureRecipe } from './recipe-ensure.js';
+import { readRecipeText } from '../adapters/recipe-read.js';
+import type { RecipeSnapshot } from '../adapters/recipe-git.js';
 import { latestVersion } from '../core/versions.js';
 import { generateSecrets, SecretsPartlyGenerated, type GeneratedSecret } from './secret-generate.js';
 import { assertStackFree } from './stack-owner.js';
@@ -56,9 +58,11 @@ export async function newApp(dir: AbraDir, input: AppNewInput, connect: (server:
   if (taken) throw new ConflictError(`app ${input.domain} already exists on server ${taken.server}`, `edit it with \`kite app config ${input.domain}\``);
   if (!dir.hasServer(input.server)) throw new NotFoundError(`unknown server ${input.server}`, `add it first with \`kite server add ${input.server}\``);
   assertStackFree(dir, input.server, input.domain);
-  // like abra: fetch the recipe and check out the release the app starts from
+  // like abra: fetch the recipe, and read the release the app starts from (from a
+  // private snapshot: unlike abra, kite never checks the shared clone out)
   const recipe = await ensureRecipe(dir, input.recipe, Boolean(input.offline));
   let version: string | undefined;
+  let snapshot: RecipeSnapshot | undefined;
   if (recipe.repo) {
     if (input.version && !recipe.versions.versions.some((v) => v.tag === input.version)) {
       throw new NotFoundError(`recipe ${input.recipe} has no release ${input.version}`, `known releases: ${recipe.versions.versions.map((v) => v.tag).join(', ') || 'none'}`);
@@ -66,37 +70,42 @@ export async function newApp(dir: AbraDir, input: AppNewInput, connect: (server:
     version = input.version ?? latestVersion(recipe.versions)?.tag;
     if (version) {
       if (await recipe.repo.isDirty()) throw new ConflictError(`recipe ${input.recipe} has locally unstaged changes`, 'commit or reset them before creating an app from a release');
-      await recipe.repo.checkout(version);
+      snapshot = await recipe.repo.snapshot(version);
     }
   } else if (input.version) {
     throw new ConflictError(`recipe ${input.recipe} is not a git repository, so it has no release ${input.version}`);
   }
-  const sample = dir.readRecipeFile(input.recipe, '.env.sample');
-  if (sample === undefined) throw new RecipeError('the recipe has no .env.sample', `${dir.recipeDir(input.recipe)}/.env.sample`, undefined, 'ask the recipe maintainer to add one (lint R008)');
-
-  const path = dir.appPath(input.server, input.domain);
-  let text = envFromSample(sample, input.recipe, input.domain);
-  if (version) {
-    const env = parseEnvFile(text, '.env.sample').env;
-    text = setEnvValue(text, 'RECIPE' in env && !('TYPE' in env) ? 'RECIPE' : 'TYPE', `${input.recipe}:${version}`);
-  }
-  parseEnvFile(text, path); // refuse to write a file we could not read back
-  dir.writeEnvFile(path, text);
-  let secrets: GeneratedSecret[] = [];
+  const from = snapshot?.dir ?? recipe.dir;
   try {
-    // loading validates the compose files (abra does this at `app new` too)
-    const app = loadAppRef(dir, { domain: input.domain, server: input.server, path });
-    if (input.secrets) {
-      const docker = await connect(input.server);
-      secrets = await generateSecrets(app, docker, { all: true });
+    const sample = readRecipeText(from, '.env.sample');
+    if (sample === undefined) throw new RecipeError('the recipe has no .env.sample', `${recipe.dir}/.env.sample`, undefined, 'ask the recipe maintainer to add one (lint R008)');
+
+    const path = dir.appPath(input.server, input.domain);
+    let text = envFromSample(sample, input.recipe, input.domain);
+    if (version) {
+      const env = parseEnvFile(text, '.env.sample').env;
+      text = setEnvValue(text, 'RECIPE' in env && !('TYPE' in env) ? 'RECIPE' : 'TYPE', `${input.recipe}:${version}`);
     }
-  } catch (e) {
-    if (e instanceof SecretsPartlyGenerated) {
-      e.hint = `${path} was kept: the secrets above belong to it; ${e.hint}`;
+    parseEnvFile(text, path); // refuse to write a file we could not read back
+    dir.writeEnvFile(path, text);
+    let secrets: GeneratedSecret[] = [];
+    try {
+      // loading validates the compose files (abra does this at `app new` too)
+      const app = loadAppRef(dir, { domain: input.domain, server: input.server, path }, from);
+      if (input.secrets) {
+        const docker = await connect(input.server);
+        secrets = await generateSecrets(app, docker, { all: true });
+      }
+    } catch (e) {
+      if (e instanceof SecretsPartlyGenerated) {
+        e.hint = `${path} was kept: the secrets above belong to it; ${e.hint}`;
+        throw e;
+      }
+      if (existsSync(path)) rmSync(path);
       throw e;
     }
-    if (existsSync(path)) rmSync(path);
-    throw e;
+    return { recipe: input.recipe, version, source: recipe.source, warnings: recipe.warnings, domain: input.domain, server: input.server, path, secrets };
+  } finally {
+    snapshot?.dispose();
   }
-  return { recipe: input.recipe, version, source: recipe.source, warnings: recipe.warnings, domain: input.domain, server: input.server, path, secrets };
 }

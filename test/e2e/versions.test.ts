@@ -46,7 +46,7 @@ test('app new clones the recipe and records the release it starts from', async (
   const r = await sb.kite(['app', 'new', 'kite-test-app', '1.0.0+1.0', '-s', SERVER, '-D', DOMAIN, '--secrets']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(typeLine(), 'TYPE=kite-test-app:1.0.0+1.0');
-  assert.equal(git(recipeDir(), 'describe', '--tags'), '1.0.0+1.0');
+  assert.equal(git(recipeDir(), 'rev-parse', '--abbrev-ref', 'HEAD'), 'main', 'the shared clone is not checked out at the release');
   sb.setEnv(DOMAIN, 'APP_PORT', String(PORT));
 });
 
@@ -75,7 +75,7 @@ test('upgrade to 1.1 shows its notes, keeps the data, records the version, runs 
   assert.equal(docker('exec', dbContainer(), 'cat', '/www/version'), 'kite-test/web 1.1');
 });
 
-test('a failed upgrade puts 1.1 back: services, labels, env version and checkout', async () => {
+test('a failed upgrade puts 1.1 back: services, labels, env version; the clone never moved', async () => {
   const r = await sb.kite(['app', 'upgrade', DOMAIN, '-n']); // newest: 1.2.0+1.2, unhealthy
   assert.equal(r.code, 3, r.stderr);
   assert.match(r.stderr, new RegExp(`${STACK}_app`));
@@ -83,7 +83,7 @@ test('a failed upgrade puts 1.1 back: services, labels, env version and checkout
   assert.equal(appImage(), 'kite-test/web:1.1');
   assert.equal(appLabels()[`coop-cloud.${STACK}.version`], '1.1.0+1.1');
   assert.equal(typeLine(), 'TYPE=kite-test-app:1.1.0+1.1');
-  assert.equal(git(recipeDir(), 'describe', '--tags'), '1.1.0+1.1');
+  assert.equal(git(recipeDir(), 'rev-parse', '--abbrev-ref', 'HEAD'), 'main');
   const page = await waitForHttp(PORT, '/version');
   assert.equal(page.body.trim(), 'kite-test/web 1.1');
 });
@@ -105,6 +105,7 @@ test('app ls -S shows the deployed version, chaos state and newer releases', asy
 });
 
 test('deploy refuses a dirty recipe; --chaos deploys it and records <hash>+U', async () => {
+  git(recipeDir(), 'checkout', '-q', '1.0.0+1.0'); // kite never moves the clone: the operator picks what to experiment on
   appendFileSync(join(recipeDir(), 'compose.yml'), '# a local experiment\n');
   const refused = await sb.kite(['app', 'deploy', DOMAIN, '--force', '-n']);
   assert.equal(refused.code, 6);
@@ -118,6 +119,7 @@ test('deploy refuses a dirty recipe; --chaos deploys it and records <hash>+U', a
   assert.equal(labels[`coop-cloud.${STACK}.version`], '1.0.0+1.0', 'chaos keeps the released version label');
   assert.equal(typeLine(), `TYPE=kite-test-app:${head}+U`);
   git(recipeDir(), 'checkout', '--', 'compose.yml');
+  git(recipeDir(), 'checkout', '-q', 'main');
 });
 
 test('--offline works from the local clone with no reachable remote', async () => {

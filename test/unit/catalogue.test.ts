@@ -297,7 +297,7 @@ function fakeRepo(files: Record<string, Record<string, string>>): RecipeRepo {
     isDirty: unused,
     isCommit: unused,
     checkout: unused,
-    currentRef: unused,
+    snapshot: unused,
     fetch: unused,
     originUrl: unused,
     defaultBranch: unused,

@@ -8,6 +8,7 @@ import { planCmd, planPostDeployCmds, readAbraSh } from '../../operations/app-cm
 import { startExec } from '../../operations/app-exec.js';
 import { attachSession, stdinIsPiped } from '../../cli/exec-io.js';
 import { withAppLock, type LockFlags } from './app-lock.js';
+import { loadAppAtVersion } from '../../operations/app-at-version.js';
 
 interface Flags extends LockFlags {
   local?: boolean;
@@ -70,9 +71,16 @@ export async function runPostDeployCmds(ctx: Context, domain: string, key: PostC
   const ref = ctx.dir.findApp(domain);
   // most apps have none: read only the env file to find out
   if (!parseEnvFile(ctx.dir.readText(ref.path), ref.path).env[key]?.trim()) return;
-  const app = loadApp(ctx.dir, domain);
-  const docker = await ctx.docker(app.server);
-  for (const plan of await planPostDeployCmds(app, ctx.dir, docker, key)) {
+  // the recipe at the version just deployed (the shared clone may be on another)
+  const docker = await ctx.docker(ref.server);
+  const { app, dispose } = await loadAppAtVersion(ctx.dir, domain);
+  let plans: Awaited<ReturnType<typeof planPostDeployCmds>>;
+  try {
+    plans = await planPostDeployCmds(app, ctx.dir, docker, key);
+  } finally {
+    dispose();
+  }
+  for (const plan of plans) {
     const line = [plan.fn, ...plan.args].join(' ');
     ctx.io.info(`running post-deploy command \`${line}\` in ${plan.target.service}`);
     const session = await startExec(docker, plan.target.containerId, { ...plan.request, tty: false, stdin: false });

@@ -1,0 +1,29 @@
+// An app as its recorded version has it. kite never checks the shared recipe
+// clone out (deploys read a private snapshot), so the clone may sit on any
+// version: what runs after a deploy (POST_DEPLOY_CMDS / POST_UPGRADE_CMDS)
+// reads the recipe at TYPE=<recipe>:<version> from a snapshot of that tag or
+// commit. Unversioned apps, chaos versions with uncommitted changes
+// (<hash>+U), recipes that are not git repositories and versions the clone
+// does not have are read from the clone as it is.
+
+import type { AbraDir } from '../adapters/abra-dir.js';
+import { isGitRepo, openRecipe, type RecipeSnapshot } from '../adapters/recipe-git.js';
+import { appRecipe, parseEnvFile } from '../core/env-file.js';
+import { loadAppRef, type LoadedApp } from './load-app.js';
+
+export async function loadAppAtVersion(dir: AbraDir, domain: string): Promise<{ app: LoadedApp; dispose(): void }> {
+  const ref = dir.findApp(domain);
+  const typeValue = appRecipe(parseEnvFile(dir.readText(ref.path), ref.path).env);
+  const recipeDir = typeValue ? dir.recipeDir(typeValue.recipe) : undefined;
+  let snapshot: RecipeSnapshot | undefined;
+  if (typeValue?.version && recipeDir && isGitRepo(recipeDir)) {
+    const repo = openRecipe(recipeDir);
+    if (await repo.isCommit(typeValue.version)) snapshot = await repo.snapshot(typeValue.version);
+  }
+  try {
+    return { app: loadAppRef(dir, ref, snapshot?.dir), dispose: () => snapshot?.dispose() };
+  } catch (e) {
+    snapshot?.dispose();
+    throw e;
+  }
+}
