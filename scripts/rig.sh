@@ -7,7 +7,10 @@
 #
 # `up` also serves an image registry on 127.0.0.1:$REGISTRY_PORT (Debian's
 # docker-registry, storage in .rig/registry) holding $IMAGE:{1.0,1.1,2.0} as
-# 127.0.0.1:$REGISTRY_PORT/$IMAGE, for the `kite recipe upgrade` tests.
+# 127.0.0.1:$REGISTRY_PORT/$IMAGE, for the `kite recipe upgrade` tests, and a
+# second one on 127.0.0.1:$AUTH_REGISTRY_PORT that wants a login (htpasswd,
+# user kite; storage, htpasswd and a docker config.json holding the login in
+# .rig/registry-auth) holding $IMAGE:1.0 as kite-test/private:1.0.
 #
 # State lives in .rig/ (gitignored): keys, ssh config, pids, and a list of
 # what `up` created so `down` removes exactly that. Safe to run twice.
@@ -18,6 +21,8 @@ SSH_PORT="${KITE_RIG_SSH_PORT:-2222}"
 DEAD_PORT="${KITE_RIG_DEAD_PORT:-2299}"
 IMAGE=kite-test/web
 REGISTRY_PORT="${KITE_RIG_REGISTRY_PORT:-5000}"
+AUTH_REGISTRY_PORT="${KITE_RIG_AUTH_REGISTRY_PORT:-5001}"
+AUTH_REGISTRY_PASSWORD=kite-rig-secret
 
 log() { printf 'rig: %s\n' "$*" >&2; }
 created() { echo "$1" >>"$RIG/created"; }
@@ -32,6 +37,7 @@ install_missing() {
   command -v git >/dev/null || need+=(git)
   command -v tmux >/dev/null || need+=(tmux)
   command -v docker-registry >/dev/null || need+=(docker-registry)
+  command -v htpasswd >/dev/null || need+=(apache2-utils)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]}"
     as_root apt-get update -qq
@@ -166,6 +172,32 @@ start_registry() {
 
 up() {
   mkdir -p "$RIG"
+# 401 without a login: it is up
+auth_registry_up() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$AUTH_REGISTRY_PORT/v2/")" = 401 ]; }
+
+start_auth_registry() {
+  local d="$RIG/registry-auth" remote="127.0.0.1:$AUTH_REGISTRY_PORT/kite-test/private:1.0"
+  mkdir -p "$d/data" "$d/docker"
+  if ! auth_registry_up; then
+    log "starting docker-registry with htpasswd auth on 127.0.0.1:$AUTH_REGISTRY_PORT"
+    htpasswd -Bbn kite "$AUTH_REGISTRY_PASSWORD" >"$d/htpasswd"
+    printf '%s\n' 'version: 0.1' 'log:' '  level: warn' 'storage:' '  filesystem:' "    rootdirectory: $d/data" \
+      'auth:' '  htpasswd:' '    realm: kite-rig' "    path: $d/htpasswd" 'http:' "  addr: 127.0.0.1:$AUTH_REGISTRY_PORT" >"$d/config.yml"
+    setsid docker-registry serve "$d/config.yml" >"$d/registry.log" 2>&1 </dev/null &
+    echo $! >"$d/registry.pid"
+    was_created registry-auth || created registry-auth
+    for _ in $(seq 1 50); do auth_registry_up && break; sleep 0.1; done
+    auth_registry_up || { log "docker-registry (auth) did not start; see $d/registry.log"; tail -20 "$d/registry.log" >&2; exit 1; }
+  fi
+  printf '{"auths":{"127.0.0.1:%s":{"auth":"%s"}}}\n' "$AUTH_REGISTRY_PORT" "$(printf 'kite:%s' "$AUTH_REGISTRY_PASSWORD" | base64 -w0)" >"$d/docker/config.json"
+  if curl -fs -o /dev/null --max-time 5 -u "kite:$AUTH_REGISTRY_PASSWORD" -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+    "http://127.0.0.1:$AUTH_REGISTRY_PORT/v2/kite-test/private/manifests/1.0"; then return; fi
+  docker tag "$IMAGE:1.0" "$remote"
+  docker --config "$d/docker" push -q "$remote" >/dev/null
+  # not kept locally: a node must pull it, with the credentials
+  docker image rm "$remote" >/dev/null
+}
+
   install_missing
   start_dockerd
   start_swarm
@@ -174,6 +206,7 @@ up() {
   start_registry
   log "ready (ssh config: $RIG/ssh_config)"
 }
+  start_auth_registry
 
 down() {
   [ -d "$RIG" ] || return 0
@@ -187,6 +220,7 @@ down() {
   if was_created registry && [ -f "$RIG/registry/registry.pid" ]; then kill "$(cat "$RIG/registry/registry.pid")" 2>/dev/null || true; fi
   if docker_up; then
     grep '^image:' "$RIG/created" 2>/dev/null | sed 's/^image://' | while read -r img; do
+  if was_created registry-auth && [ -f "$RIG/registry-auth/registry.pid" ]; then kill "$(cat "$RIG/registry-auth/registry.pid")" 2>/dev/null || true; fi
       docker image rm -f "$img" >/dev/null 2>&1 || true
     done
     if was_created network:proxy; then docker network rm proxy >/dev/null 2>&1 || true; fi

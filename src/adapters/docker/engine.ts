@@ -12,6 +12,7 @@ import { getArchive, putArchive, startExecStream, statContainerPath, type RawDia
 import type { ExecConfig, ExecState, PathStat } from '../../ports/docker.js';
 import type { Duplex, Readable } from 'node:stream';
 import { LogDemuxer } from './log-stream.js';
+import { dockerConfigAuth, type RegistryAuthSource } from '../docker-credentials.js';
 
 /** Newest Engine API version kite speaks; older daemons are met at theirs. */
 export const MAX_API_VERSION = '1.47';
@@ -46,6 +47,8 @@ export interface ConnectOptions {
   localSocket?: string;
 }
 
+  /** X-Registry-Auth per image (default: the operator's docker config.json and credential helpers) */
+  registryAuth?: RegistryAuthSource;
 /** Open a client for a server name: `default` is the local daemon, anything else goes over SSH. */
 export async function connectDocker(server: string, opts: ConnectOptions = {}): Promise<DockerPort> {
   // loading dockerode costs CPU (~15 ms bundled, ~80 ms from node_modules): do it while ssh connects
@@ -71,7 +74,7 @@ export async function connectDocker(server: string, opts: ConnectOptions = {}): 
   const { default: Docker } = await dockerode;
   const version = negotiateVersion(serverVersion);
   const docker = new Docker({ socketPath, version: `v${version}` });
-  return new Engine(server, version, docker, tunnel);
+  return new Engine(server, version, docker, tunnel, opts.registryAuth ?? dockerConfigAuth());
 }
 
 export function localDockerSocket(): string {
@@ -88,6 +91,8 @@ interface DialOptions {
   statusCodes?: Record<number, boolean | string>;
 }
 
+  /** X-Registry-Auth (never logged) */
+  registryAuth?: string;
 /** the union of the prune endpoints' answers */
 interface PruneResponse {
   ContainersDeleted?: string[] | null;
@@ -106,6 +111,7 @@ class Engine implements DockerPort {
     private readonly tunnel?: Tunnel,
   ) {}
 
+    private readonly registryAuth: RegistryAuthSource = async () => undefined,
   private dial<T>(o: DialOptions): Promise<T> {
     const lost = this.tunnel?.lost();
     if (lost) return Promise.reject(lost);
@@ -119,6 +125,7 @@ class Engine implements DockerPort {
           statusCodes,
         },
         (err: unknown, data: unknown) => (err ? reject(this.translate(err)) : resolve(data as T)),
+          ...(o.registryAuth ? { authconfig: { base64: o.registryAuth } } : {}),
       );
     });
   }
@@ -148,15 +155,24 @@ class Engine implements DockerPort {
   inspectService(id: string): Promise<Service> {
     return this.dial({ path: `/services/${encodeURIComponent(id)}`, method: 'GET' });
   }
-  createService(spec: ServiceSpec): Promise<{ ID: string }> {
-    return this.dial({ path: '/services/create', method: 'POST', body: spec });
+  // Like `docker stack deploy --with-registry-auth`: the operator's credentials
+  // for the service's image go with the spec, so the nodes can pull a private
+  // image; without any, the daemon keeps what the service had (registryAuthFrom=spec).
+  async createService(spec: ServiceSpec): Promise<{ ID: string }> {
+    const registryAuth = await this.authFor(spec.TaskTemplate.ContainerSpec?.Image);
+    return this.dial({ path: '/services/create', method: 'POST', body: spec, registryAuth });
   }
-  updateService(id: string, version: number, spec: ServiceSpec): Promise<{ Warnings?: string[] | null }> {
-    return this.dial({ path: `/services/${encodeURIComponent(id)}/update`, method: 'POST', query: { version }, body: spec });
+  async updateService(id: string, version: number, spec: ServiceSpec): Promise<{ Warnings?: string[] | null }> {
+    const registryAuth = await this.authFor(spec.TaskTemplate.ContainerSpec?.Image);
+    return this.dial({ path: `/services/${encodeURIComponent(id)}/update`, method: 'POST', query: { version }, body: spec, registryAuth });
   }
-  distributionInspect(image: string): Promise<DistributionInspect> {
+  async distributionInspect(image: string): Promise<DistributionInspect> {
+    const registryAuth = await this.authFor(image);
     // the daemon's route takes the reference as is, slashes and all
-    return this.dial({ path: `/distribution/${encodeURI(image)}/json`, method: 'GET' });
+    return this.dial({ path: `/distribution/${encodeURI(image)}/json`, method: 'GET', registryAuth });
+  }
+  private authFor(image: string | undefined): Promise<string | undefined> {
+    return image ? this.registryAuth(image) : Promise.resolve(undefined);
   }
   async removeService(id: string): Promise<void> {
     await this.dial({ path: `/services/${encodeURIComponent(id)}`, method: 'DELETE' });
