@@ -37,6 +37,8 @@ install_missing() {
   command -v git >/dev/null || need+=(git)
   command -v tmux >/dev/null || need+=(tmux)
   command -v docker-registry >/dev/null || need+=(docker-registry)
+  command -v pass >/dev/null || need+=(pass)     # --pass tests (passwordstore.org)
+  command -v gpg >/dev/null || need+=(gnupg)
   command -v htpasswd >/dev/null || need+=(apache2-utils)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]}"

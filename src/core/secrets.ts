@@ -2,10 +2,11 @@
 // version from SECRET_<NAME>_VERSION (default v1), its Docker name (the
 // compose `name:`, normally ${STACK_NAME}_<name>_<version>) and the
 // generation modifiers on the env line (`# length=64 charset=hex`,
-// `# generate=false`).
+// `# generate=false`). Values: see generateSecretValue.
 
 import type { ComposeConfig } from './compose/types.js';
 import { RecipeError } from './errors.js';
+import { generatePassphrase, type RandomInt } from './passphrase.js';
 
 export const MAX_DOCKER_NAME = 64;
 
@@ -65,20 +66,20 @@ const CHARSETS: Record<string, string> = {
 export const DEFAULT_SECRET_LENGTH = 32;
 
 /**
- * A random value for a secret. `randomBytes` is injected so this stays pure.
- * Rejection sampling keeps every character equally likely.
+ * A random value for a secret, as abra generates it: without `length=`, a
+ * passphrase of words (core/passphrase.ts); with `length=N`, a password of
+ * N characters of the charset. A known `charset=` other than `default`
+ * without `length=` still gets that charset (a DEFAULT_SECRET_LENGTH password): the
+ * recipe asked for those characters. `randomInt` is injected so this stays
+ * pure; it must draw uniformly (crypto.randomInt does, without modulo bias).
  */
-export function generateSecretValue(secret: AppSecret, randomBytes: (n: number) => Uint8Array): string {
-  const alphabet = CHARSETS[secret.charset] ?? CHARSETS.default;
+export function generateSecretValue(secret: AppSecret, randomInt: RandomInt): string {
+  const charset = CHARSETS[secret.charset] ? secret.charset : 'default';
+  if (secret.length === undefined && charset === 'default') return generatePassphrase(randomInt);
+  const alphabet = CHARSETS[charset];
   const length = secret.length ?? DEFAULT_SECRET_LENGTH;
-  const limit = 256 - (256 % alphabet.length);
   let out = '';
-  while (out.length < length) {
-    for (const b of randomBytes(length * 2)) {
-      if (b < limit) out += alphabet[b % alphabet.length];
-      if (out.length === length) break;
-    }
-  }
+  while (out.length < length) out += alphabet[randomInt(alphabet.length)];
   return out;
 }
 

@@ -8,6 +8,7 @@
 import { rmSync, existsSync } from 'node:fs';
 import type { AbraDir } from '../adapters/abra-dir.js';
 import type { DockerPort } from '../ports/docker.js';
+import type { SecretStore } from '../ports/secret-store.js';
 import { ConflictError, NotFoundError, RecipeError, UsageError } from '../core/errors.js';
 import { domainProblem } from '../core/domain.js';
 import { setEnvValue } from '../core/env-edit.js';
@@ -28,6 +29,8 @@ export interface AppNewInput {
   /** release to use (default: the latest release) */
   version?: string;
   offline?: boolean;
+  /** `--pass`: also store the generated secrets here */
+  store?: SecretStore;
 }
 
 export interface AppCreated {
@@ -94,7 +97,7 @@ export async function newApp(dir: AbraDir, input: AppNewInput, connect: (server:
       const app = loadAppRef(dir, { domain: input.domain, server: input.server, path }, from);
       if (input.secrets) {
         const docker = await connect(input.server);
-        secrets = await generateSecrets(app, docker, { all: true });
+        secrets = await generateSecrets(app, docker, { all: true, store: input.store });
       }
     } catch (e) {
       if (e instanceof SecretsPartlyGenerated) {

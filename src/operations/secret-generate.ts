@@ -4,9 +4,12 @@
 // values already stored (SecretsPartlyGenerated), so the caller still shows
 // them: they exist on the server and are not shown anywhere else. They stay
 // there; `--all` again keeps them and generates the rest.
+// With a SecretStore (`--pass`), each value is also stored there once it is
+// on the server; a store that fails keeps the values shown, and says which.
 
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type { DockerPort } from '../ports/docker.js';
+import type { SecretStore } from '../ports/secret-store.js';
 import { appSecrets, checkSecretName, generateSecretValue, type AppSecret } from '../core/secrets.js';
 import { ConflictError, KiteError, NotFoundError, UsageError } from '../core/errors.js';
 import type { LoadedApp } from './load-app.js';
@@ -23,6 +26,8 @@ export interface GenerateOptions {
   /** one secret by short name, with an explicit version */
   name?: string;
   version?: string;
+  /** also store each value here (`--pass`) */
+  store?: SecretStore;
 }
 
 export function selectSecrets(app: LoadedApp, opts: GenerateOptions): AppSecret[] {
@@ -50,16 +55,35 @@ export async function generateSecrets(app: LoadedApp, docker: DockerPort, opts: 
   const out: GeneratedSecret[] = [];
   const todo = wanted.filter((s) => !existing.has(s.remoteName)); // --all: keep what is there
   for (const s of todo) {
-    const value = generateSecretValue(s, (n) => randomBytes(n));
+    const value = generateSecretValue(s, (max) => randomInt(max));
     try {
       await docker.createSecret({ Name: s.remoteName, Labels: {}, Data: Buffer.from(value).toString('base64') });
     } catch (e) {
-      if (out.length > 0) throw new SecretsPartlyGenerated(out, todo.length, e, app.domain);
+      if (out.length > 0) {
+        if (opts.store) await storeAll(opts.store, out, app).catch(() => undefined); // best effort: the values are shown anyway
+        throw new SecretsPartlyGenerated(out, todo.length, e, app.domain);
+      }
       throw e;
     }
     out.push({ name: s.name, version: s.version, remoteName: s.remoteName, value });
   }
+  if (opts.store) await storeAll(opts.store, out, app);
   return out;
+}
+
+/** Each value into the store; one that fails fails the run with every value shown. */
+async function storeAll(store: SecretStore, generated: GeneratedSecret[], app: LoadedApp): Promise<void> {
+  for (const [i, g] of generated.entries()) {
+    try {
+      await store.insert(g.name, g.value);
+    } catch (e) {
+      const err = new SecretsPartlyGenerated(generated, generated.length, e, app.domain);
+      const missing = generated.slice(i).map((x) => store.entry(x.name));
+      err.message = `${(e as Error)?.message ?? String(e)} (the ${generated.length} secrets are on ${app.server}; not in pass: ${missing.join(', ')}; their values are shown above, store them now)`;
+      err.hint = `store them with \`pass insert -m ${missing[0]}\``;
+      throw err;
+    }
+  }
 }
 
 /** Storing a secret failed after `generated` were stored: the cause's message and exit code, and those values. */

@@ -1,8 +1,10 @@
 // `app secret insert|ls|rm`: the app's secrets (src/core/secrets.ts) against
 // what the server holds. Values are passed in and stored, never returned or
-// logged.
+// logged. With a SecretStore (`--pass`), insert stores the value there too,
+// and rm removes the secret's entry from it.
 
 import type { DockerPort } from '../ports/docker.js';
+import type { SecretStore } from '../ports/secret-store.js';
 import { appSecrets, checkSecretName, type AppSecret } from '../core/secrets.js';
 import { ConflictError, DockerApiError, NotFoundError, UsageError } from '../core/errors.js';
 import type { LoadedApp } from './load-app.js';
@@ -26,10 +28,12 @@ export interface InsertedSecret {
   name: string;
   version: string;
   remoteName: string;
+  /** the store entry it was also put in (`--pass`) */
+  stored?: string;
 }
 
-/** Store `value` as version `version` of the recipe's secret `name`. */
-export async function insertSecret(app: LoadedApp, docker: DockerPort, name: string, version: string, value: string): Promise<InsertedSecret> {
+/** Store `value` as version `version` of the recipe's secret `name` (and in `store`, when given). */
+export async function insertSecret(app: LoadedApp, docker: DockerPort, name: string, version: string, value: string, store?: SecretStore): Promise<InsertedSecret> {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(version)) throw new UsageError(`invalid secret version "${version}"`, 'use something like v2');
   const [s] = selectSecrets(app, { name, version });
   checkSecretName(s);
@@ -42,7 +46,14 @@ export async function insertSecret(app: LoadedApp, docker: DockerPort, name: str
     if (e instanceof DockerApiError && (e.statusCode === 409 || /already exists/i.test(e.message))) throw alreadyExists(s, app.server);
     throw e;
   }
-  return { name: s.name, version: s.version, remoteName: s.remoteName };
+  if (!store) return { name: s.name, version: s.version, remoteName: s.remoteName };
+  try {
+    await store.insert(s.name, value);
+  } catch (e) {
+    if (e instanceof Error) e.message = `secret ${s.remoteName} was stored on ${app.server}, but not in pass (${store.entry(s.name)}): ${e.message}`;
+    throw e;
+  }
+  return { name: s.name, version: s.version, remoteName: s.remoteName, stored: store.entry(s.name) };
 }
 
 function alreadyExists(s: AppSecret, server: string): ConflictError {
@@ -57,6 +68,8 @@ function nextVersion(v: string): string {
 export interface RemovedSecret {
   name: string;
   remoteName: string;
+  /** `--pass`: the store entry removed, or null when it had none */
+  unstored?: string | null;
 }
 
 /**
@@ -64,7 +77,7 @@ export interface RemovedSecret {
  * every secret of the app that exists on the server. A secret a running
  * service uses is refused by Docker; that becomes a conflict saying so.
  */
-export async function removeSecrets(app: LoadedApp, docker: DockerPort, opts: { name?: string; all?: boolean }): Promise<RemovedSecret[]> {
+export async function removeSecrets(app: LoadedApp, docker: DockerPort, opts: { name?: string; all?: boolean; store?: SecretStore }): Promise<RemovedSecret[]> {
   if (opts.name && opts.all) throw new UsageError('name a secret or pass --all, not both');
   if (!opts.name && !opts.all) throw new UsageError('name the secret to remove, or pass --all (-a)');
   const statuses = await secretStatuses(app, docker);
@@ -83,7 +96,12 @@ export async function removeSecrets(app: LoadedApp, docker: DockerPort, opts: { 
     const obj = remote.find((r) => r.Spec.Name === s.remoteName);
     if (!obj) continue;
     await removeSecretObject(docker, obj.ID, s.remoteName, app.domain);
-    removed.push({ name: s.name, remoteName: s.remoteName });
+    if (!opts.store) {
+      removed.push({ name: s.name, remoteName: s.remoteName });
+      continue;
+    }
+    const had = await opts.store.remove(s.name);
+    removed.push({ name: s.name, remoteName: s.remoteName, unstored: had ? opts.store.entry(s.name) : null });
   }
   return removed;
 }

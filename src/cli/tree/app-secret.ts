@@ -11,6 +11,7 @@ export function registerAppSecretCommands(app: Command): void {
     .argument('[secret]', 'secret name')
     .argument('[version]', 'secret version')
     .option('-a, --all', 'generate every secret the recipe defines')
+    .option('-p, --pass', 'also store the values in your `pass` store (hosts/<server>/<domain>/<secret>)')
     .description('generate secrets and store them on the server (values are shown once)')
     .addHelpText('after', example('kite app secret generate cloud.example.com --all', 'kite app secret generate cloud.example.com db_password v2'))
     .addOption(lockWaitOption())
@@ -24,6 +25,7 @@ export function registerAppSecretCommands(app: Command): void {
     .argument('[data]', 'the value (with --file: a file path; omitted: read from stdin)')
     .option('-f, --file', 'the data argument is a file whose content is the value')
     .option('-t, --trim', 'strip leading and trailing whitespace (e.g. a final newline) from the value')
+    .option('-p, --pass', 'also store the value in your `pass` store (hosts/<server>/<domain>/<secret>)')
     .description('store a value you provide as a secret on the server (it is never printed)')
     .addHelpText(
       'after',
@@ -44,6 +46,7 @@ export function registerAppSecretCommands(app: Command): void {
     .argument('<domain>', 'app domain')
     .argument('[secret]', 'secret name (its version from the env file)')
     .option('-a, --all', "remove every secret of the app that exists on the server")
+    .option('-p, --pass', 'also remove them from your `pass` store')
     .description('remove secrets from the server (refused while a service uses them)')
     .addHelpText('after', example('kite app secret rm cloud.example.com db_password', 'kite app secret rm cloud.example.com --all'))
     .addOption(lockWaitOption())

@@ -21,6 +21,7 @@ export function registerAppCommands(app: Command): void {
     .option('-s, --server <server>', 'server to put the app on (asked for on a terminal)')
     .option('-D, --domain <domain>', 'the app domain (asked for on a terminal)')
     .option('-S, --secrets', 'generate the secrets now')
+    .option('-p, --pass', 'with --secrets: also store them in your `pass` store (hosts/<server>/<domain>/<secret>)')
     .description('create a new app from a recipe')
     .addHelpText('after', example('kite app new nextcloud -s example.com -D cloud.example.com --secrets', 'kite app new nextcloud    # asks for the server and the domain'))
     .action(action(() => import('../../commands/app/new.js')));

@@ -1,12 +1,22 @@
 import type { Context } from '../../cli/context.js';
 import { flagOrAsk } from '../../cli/prompt.js';
 import { domainProblem } from '../../core/domain.js';
-import { NotFoundError } from '../../core/errors.js';
+import { NotFoundError, UsageError } from '../../core/errors.js';
 import { newApp } from '../../operations/app-new.js';
 import { printSecrets, showingPartial } from './secret-generate.js';
 import { sameStackApps } from '../../core/stack-name.js';
+import { openPassStore } from '../../adapters/pass-store.js';
 
-export async function run(ctx: Context, recipe: string, version: string | undefined, opts: { server?: string; domain?: string; secrets?: boolean }): Promise<void> {
+export interface AppNewFlags {
+  server?: string;
+  domain?: string;
+  secrets?: boolean;
+  /** store the generated secrets in the operator's `pass` store too */
+  pass?: boolean;
+}
+
+export async function run(ctx: Context, recipe: string, version: string | undefined, opts: AppNewFlags): Promise<void> {
+  if (opts.pass && !opts.secrets) throw new UsageError('--pass stores the secrets --secrets generates', 'add -S/--secrets, or drop --pass');
   const server = await flagOrAsk(ctx, opts.server, '--server <server>', (p) => {
     const servers = ctx.dir.listServers();
     if (servers.length === 0) throw new NotFoundError(`no servers in ${ctx.dir.serversDir}`, 'add one first with `kite server add <host>`');
@@ -26,10 +36,11 @@ export async function run(ctx: Context, recipe: string, version: string | undefi
         (taken.has(d) ? `app ${d} already exists on server ${taken.get(d)}` : sameStack(d) ? `its stack name is already taken by ${sameStack(d)}: change its first 45 characters` : undefined),
     });
   });
-  const created = await showingPartial(ctx, newApp(ctx.dir, { recipe, version, server, domain, secrets: opts.secrets, offline: ctx.globals.offline }, ctx.docker));
+  const store = opts.pass ? openPassStore(server, domain) : undefined; // before anything is created
+  const created = await showingPartial(ctx, newApp(ctx.dir, { recipe, version, server, domain, secrets: opts.secrets, offline: ctx.globals.offline, store }, ctx.docker));
   for (const w of created.warnings) ctx.io.warn(w);
   if (ctx.io.json) return ctx.io.jsonData(created);
   ctx.io.info(`created ${created.path}${created.version ? ` at ${created.recipe} ${created.version}` : ''} (recipe from ${created.source})`);
-  if (created.secrets.length > 0) printSecrets(ctx, created.secrets);
+  if (created.secrets.length > 0) printSecrets(ctx, created.secrets, store);
   ctx.io.info(`next: \`kite app config ${created.domain}\` to review it, then \`kite app deploy ${created.domain}\``);
 }

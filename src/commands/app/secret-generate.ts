@@ -2,11 +2,20 @@ import type { Context } from '../../cli/context.js';
 import { loadApp } from '../../operations/load-app.js';
 import { generateSecrets, SecretsPartlyGenerated, type GeneratedSecret } from '../../operations/secret-generate.js';
 import { withAppLock, type LockFlags } from './app-lock.js';
+import { openPassStore } from '../../adapters/pass-store.js';
+import type { SecretStore } from '../../ports/secret-store.js';
 
-export async function run(ctx: Context, domain: string, name: string | undefined, version: string | undefined, opts: { all?: boolean } & LockFlags): Promise<void> {
+export interface SecretGenerateFlags extends LockFlags {
+  all?: boolean;
+  /** also store the values in the operator's `pass` store */
+  pass?: boolean;
+}
+
+export async function run(ctx: Context, domain: string, name: string | undefined, version: string | undefined, opts: SecretGenerateFlags): Promise<void> {
   const app = loadApp(ctx.dir, domain);
-  const generated = await withAppLock(ctx, app, 'secret generate', opts, (docker) => showingPartial(ctx, generateSecrets(app, docker, { all: opts.all, name, version })));
-  printSecrets(ctx, generated);
+  const store = opts.pass ? openPassStore(app.server, app.domain) : undefined;
+  const generated = await withAppLock(ctx, app, 'secret generate', opts, (docker) => showingPartial(ctx, generateSecrets(app, docker, { all: opts.all, name, version, store })));
+  printSecrets(ctx, generated, store);
 }
 
 /** a generation that failed half-way still shows the values it stored, then fails */
@@ -20,9 +29,10 @@ export async function showingPartial<T>(ctx: Context, work: Promise<T>): Promise
 }
 
 /** This command exists to show the values: they go to stdout, once. */
-export function printSecrets(ctx: Context, secrets: GeneratedSecret[]): void {
+export function printSecrets(ctx: Context, secrets: GeneratedSecret[], store?: SecretStore): void {
   if (ctx.io.json) return ctx.io.jsonData(secrets);
   if (secrets.length === 0) return ctx.io.info('no secrets to generate (all exist already)');
-  ctx.io.info('these values are shown only once; store them somewhere safe');
+  if (store) ctx.io.info(`stored in pass: ${secrets.map((s) => store.entry(s.name)).join(', ')}`);
+  else ctx.io.info('these values are shown only once; store them somewhere safe');
   ctx.io.table(['SECRET', 'VERSION', 'VALUE'], secrets.map((s) => [s.name, s.version, s.value]));
 }

@@ -4,10 +4,13 @@ import { loadApp } from '../../operations/load-app.js';
 import { insertSecret } from '../../operations/secret-manage.js';
 import { NotFoundError, UsageError } from '../../core/errors.js';
 import { withAppLock, type LockFlags } from './app-lock.js';
+import { openPassStore } from '../../adapters/pass-store.js';
 
 interface Flags extends LockFlags {
   file?: boolean;
   trim?: boolean;
+  /** also store the value in the operator's `pass` store */
+  pass?: boolean;
 }
 
 /**
@@ -19,9 +22,10 @@ export async function run(ctx: Context, domain: string, name: string, version: s
   const app = loadApp(ctx.dir, domain);
   let value = await readValue(data, flags);
   if (flags.trim) value = value.trim();
-  const r = await withAppLock(ctx, app, 'secret insert', flags, (docker) => insertSecret(app, docker, name, version, value));
+  const store = flags.pass ? openPassStore(app.server, app.domain) : undefined;
+  const r = await withAppLock(ctx, app, 'secret insert', flags, (docker) => insertSecret(app, docker, name, version, value, store));
   if (ctx.io.json) return ctx.io.jsonData(r);
-  ctx.io.info(`secret ${r.remoteName} stored on ${app.server}`);
+  ctx.io.info(`secret ${r.remoteName} stored on ${app.server}${r.stored ? ` and in pass (${r.stored})` : ''}`);
 }
 
 async function readValue(data: string | undefined, flags: Flags): Promise<string> {

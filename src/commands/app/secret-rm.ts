@@ -2,11 +2,22 @@ import type { Context } from '../../cli/context.js';
 import { loadApp } from '../../operations/load-app.js';
 import { removeSecrets } from '../../operations/secret-manage.js';
 import { withAppLock, type LockFlags } from './app-lock.js';
+import { openPassStore } from '../../adapters/pass-store.js';
 
-export async function run(ctx: Context, domain: string, name: string | undefined, flags: { all?: boolean } & LockFlags): Promise<void> {
+export interface SecretRmFlags extends LockFlags {
+  all?: boolean;
+  /** also remove the entries from the operator's `pass` store */
+  pass?: boolean;
+}
+
+export async function run(ctx: Context, domain: string, name: string | undefined, flags: SecretRmFlags): Promise<void> {
   const app = loadApp(ctx.dir, domain);
-  const removed = await withAppLock(ctx, app, 'secret rm', flags, (docker) => removeSecrets(app, docker, { name, all: flags.all }));
+  const store = flags.pass ? openPassStore(app.server, app.domain) : undefined;
+  const removed = await withAppLock(ctx, app, 'secret rm', flags, (docker) => removeSecrets(app, docker, { name, all: flags.all, store }));
   if (ctx.io.json) return ctx.io.jsonData(removed);
   if (removed.length === 0) return ctx.io.info(`no secrets of ${domain} exist on ${app.server}`);
-  for (const r of removed) ctx.io.info(`removed secret ${r.remoteName}`);
+  for (const r of removed) {
+    const pass = r.unstored === undefined ? '' : r.unstored ? ` and ${r.unstored} from pass` : ' (pass had no entry for it)';
+    ctx.io.info(`removed secret ${r.remoteName}${pass}`);
+  }
 }
