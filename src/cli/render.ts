@@ -40,6 +40,7 @@ export function renderEvent(io: IO, ev: DeployEvent): void {
     case 'removed':
       return io.info(`  removed ${ev.object} ${ev.name}`);
     case 'done':
+      if (ev.unchanged) return io.info(io.paint('green', `nothing changed: ${ev.stack} already runs this spec${ev.converged ? ' and is running' : ''}; no service was updated`));
       return io.info(io.paint('green', ev.converged ? `${ev.stack} deployed and converged` : `${ev.stack} submitted (convergence not checked)`));
   }
 }

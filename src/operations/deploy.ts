@@ -13,6 +13,7 @@ import type { DeployedMeta } from '../core/deploy-version.js';
 import { APP_SERVICE, labelKey } from '../core/abra-labels.js';
 import { ApplyFailedError, ConflictError, DeployFailedError, DockerApiError, NotFoundError, RecipeError, SshError } from '../core/errors.js';
 import type { Clock } from '../ports/clock.js';
+import { sameServiceSpec } from '../core/spec-equal.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { digestWarning, hasDigest, imageToQuery, pinnedImage, placementPlatforms } from '../core/image-pin.js';
 import { secretEnvKey } from '../core/secrets.js';
@@ -41,6 +42,8 @@ export interface DeployResult {
   stack: string;
   version?: string;
   converged: boolean;
+  /** nothing was changed on the server: every service already ran this spec */
+  unchanged?: boolean;
 }
 
 /** What a deploy will do, computed without changing anything on the server. */
@@ -53,6 +56,8 @@ export interface DeployPlan {
   configData: Map<string, string>;
   secretData: Map<string, string>;
   missingNetworks: StackSpec['networks'];
+  /** network name → ID, as Swarm stores a service's networks */
+  networkIds: Map<string, string>;
   timeoutSeconds: number;
   version?: string;
   /** what runs now, read from the app service's labels */
@@ -84,13 +89,22 @@ export async function* applyDeploy(p: DeployPlan, docker: DockerPort, opts: Depl
 
   const applied: Applied = { networks: [], configs: [], secrets: [], previous: new Map(), created: [] };
   const targets: WatchTarget[] = [];
+  let unchanged = 0;
   try {
     yield* applyObjects(p, docker, applied);
     for (const svc of p.spec.services) {
       const spec = withObjectIds(svc.spec, p.secretIds, p.configIds);
       const current = p.existing.get(svc.name);
-      if (current) {
-        await docker.updateService(current.ID, current.Version.Index, keepServerState(spec, current.Spec));
+      const next = current && keepServerState(spec, current.Spec);
+      if (current && next && sameServiceSpec(withNetworkIds(next, p.networkIds), current.Spec)) {
+        // runs this spec already: no update call; still checked to be running below
+        unchanged++;
+        yield { type: 'service', action: 'unchanged', service: svc.name };
+        targets.push({ name: svc.name, previousUpdateStartedAt: current.UpdateStatus?.StartedAt, deployedAt: current.UpdatedAt ?? '', unchanged: true });
+        continue;
+      }
+      if (current && next) {
+        await docker.updateService(current.ID, current.Version.Index, next);
         applied.previous.set(svc.name, current);
         yield { type: 'service', action: 'updated', service: svc.name };
       } else {
@@ -106,15 +120,16 @@ export async function* applyDeploy(p: DeployPlan, docker: DockerPort, opts: Depl
     throw yield* undoApplied(docker, applied, e, app.stack, clock);
   }
 
+  const nothingChanged = unchanged === p.spec.services.length && applied.networks.length + applied.configs.length + applied.secrets.length === 0;
   if (opts.noConvergeChecks) {
-    yield { type: 'done', stack: app.stack, version: p.version, converged: false };
-    return { stack: app.stack, version: p.version, converged: false };
+    yield { type: 'done', stack: app.stack, version: p.version, converged: false, unchanged: nothingChanged };
+    return { stack: app.stack, version: p.version, converged: false, unchanged: nothingChanged };
   }
 
   const failures = yield* watchConvergence(docker, targets, { timeoutMs: timeoutSeconds * 1000, pollMs: opts.pollMs, namespace: app.stack, signal: opts.signal, clock });
   if (failures.length === 0) {
-    yield { type: 'done', stack: app.stack, version: p.version, converged: true };
-    return { stack: app.stack, version: p.version, converged: true };
+    yield { type: 'done', stack: app.stack, version: p.version, converged: true, unchanged: nothingChanged };
+    return { stack: app.stack, version: p.version, converged: true, unchanged: nothingChanged };
   }
 
   for (const f of failures) yield { type: 'failed', ...f };
@@ -329,6 +344,7 @@ export async function planDeploy(app: LoadedApp, docker: DockerPort, opts: Deplo
     configData,
     secretData,
     missingNetworks,
+    networkIds: new Map(networks.map((n) => [n.Name, n.Id])),
     timeoutSeconds: opts.timeoutSeconds ?? deployTimeoutSeconds(cfg, app.stack, app.env),
     version,
   };
@@ -384,6 +400,13 @@ function readObjectData(app: LoadedApp, o: { file?: string; content?: string; en
   if ('problem' in read) throw new RecipeError(`file ${file} ${read.problem}: it must stay inside the recipe`, app.composeFiles.join(':'), { key }, INSIDE_RECIPE_HINT);
   if ('missing' in read) throw new RecipeError(`file ${file} not found in the recipe`, join(app.recipeDir, file), { key });
   return read.data.toString('base64');
+}
+
+/** the spec as Swarm stores it: networks by ID (names it does not know stay names) */
+function withNetworkIds(spec: ServiceSpec, ids: Map<string, string>): ServiceSpec {
+  const networks = spec.TaskTemplate.Networks;
+  if (!networks) return spec;
+  return { ...spec, TaskTemplate: { ...spec.TaskTemplate, Networks: networks.map((n) => ({ ...n, Target: ids.get(n.Target) ?? n.Target })) } };
 }
 
 function withObjectIds(spec: ServiceSpec, secretIds: Map<string, string>, configIds: Map<string, string>): ServiceSpec {

@@ -15,11 +15,11 @@ export type DeployEvent =
   | { type: 'overview'; overview: DeployOverview; notes: ReleaseNote[] }
   | { type: 'plan'; stack: string; server: string; version?: string; services: string[] }
   | { type: 'created'; object: 'network' | 'secret' | 'config'; name: string }
-  | { type: 'service'; action: 'created' | 'updated' | 'removed'; service: string }
+  | { type: 'service'; action: 'created' | 'updated' | 'removed' | 'unchanged'; service: string }
   | { type: 'progress'; service: string; running: number; desired: number; message: string }
   | { type: 'verifying'; service: string; seconds: number }
   | { type: 'converged'; service: string }
   | { type: 'failed'; service: string; reason: string; tasks: FailedTask[]; logsTail: string[] }
   | { type: 'rollback'; phase: 'started' | 'done' | 'failed'; services: string[]; message?: string }
   | { type: 'removed'; object: 'service' | 'network' | 'config' | 'secret'; name: string }
-  | { type: 'done'; stack: string; version?: string; converged: boolean };
+  | { type: 'done'; stack: string; version?: string; converged: boolean; unchanged?: boolean };

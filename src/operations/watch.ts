@@ -13,6 +13,8 @@ export interface WatchTarget {
   previousUpdateStartedAt?: string;
   /** the service's UpdatedAt right after our create/update call */
   deployedAt: string;
+  /** not changed by this deploy: running is enough, no window to wait out */
+  unchanged?: boolean;
 }
 
 export interface WatchFailure {
@@ -89,7 +91,7 @@ export async function* watchConvergence(
       }
       if (v.state === 'converged') {
         // tasks that predate our call mean the spec did not change them
-        const window = v.newTasks ? monitorMs(service) : 0;
+        const window = v.newTasks && !target.unchanged ? monitorMs(service) : 0;
         windows.set(name, window);
         if (!stableSince.has(name)) {
           stableSince.set(name, clock.now());

@@ -151,7 +151,7 @@ export class FakeSwarm implements DockerPort {
     this.enter('createService', spec.Name);
     if (this.serviceByName(spec.Name)) throw new DockerApiError(`rpc error: code = AlreadyExists desc = name conflicts with an existing object`, 409);
     const ID = this.id('svc');
-    this.services.set(ID, { ID, Version: { Index: this.seq }, CreatedAt: iso(this.t), UpdatedAt: iso(this.t), Spec: copy(spec), specIndex: 1, UpdateStatus: null });
+    this.services.set(ID, { ID, Version: { Index: this.seq }, CreatedAt: iso(this.t), UpdatedAt: iso(this.t), Spec: this.stored(spec), specIndex: 1, UpdateStatus: null });
     this.orchestrate(this.services.get(ID)!);
     return { ID };
   }
@@ -161,9 +161,11 @@ export class FakeSwarm implements DockerPort {
     const s = this.services.get(id);
     if (!s) throw new DockerApiError(`service ${id} not found`, 404);
     if (s.Version.Index !== version) throw new DockerApiError('rpc error: code = Unknown desc = update out of sequence', 500);
-    const changed = json(s.Spec.TaskTemplate) !== json(spec.TaskTemplate) || json(s.Spec.Mode) !== json(spec.Mode);
+    const next = this.stored(spec);
+    const changed = json(s.Spec.TaskTemplate) !== json(next.TaskTemplate) || json(s.Spec.Mode) !== json(next.Mode);
+    this.updates++;
     s.PreviousSpec = s.Spec;
-    s.Spec = copy(spec);
+    s.Spec = next;
     s.Version = { Index: ++this.seq };
     s.UpdatedAt = iso(this.t);
     if (changed) {
@@ -277,6 +279,23 @@ export class FakeSwarm implements DockerPort {
   prune = notSimulated('prune');
 
   async close(): Promise<void> {}
+
+  /** updateService calls that reached the fake */
+  updates = 0;
+
+  /** a spec as Swarm stores it: networks by ID, its defaults filled in (as a 20.10 daemon does) */
+  private stored(spec: ServiceSpec): ServiceSpec {
+    const s = copy(spec);
+    const task = s.TaskTemplate;
+    task.Networks = task.Networks?.map((n) => ({ ...n, Target: this.networks.find((x) => x.Name === n.Target || x.Id === n.Target)?.Id ?? n.Target }));
+    (task as { Runtime?: string }).Runtime ??= 'container';
+    (task.ContainerSpec as { Isolation?: string }).Isolation ??= 'default';
+    if (task.ContainerSpec.Privileges) task.ContainerSpec.Privileges = { CredentialSpec: null, SELinuxContext: null, ...task.ContainerSpec.Privileges };
+    if (task.RestartPolicy) task.RestartPolicy = { MaxAttempts: 0, ...task.RestartPolicy };
+    if (s.UpdateConfig) s.UpdateConfig = { FailureAction: 'pause', MaxFailureRatio: 0, Order: 'stop-first', ...s.UpdateConfig };
+    s.EndpointSpec = { Mode: 'vip', ...s.EndpointSpec };
+    return s;
+  }
 
   // ---- the orchestrator ----
 
