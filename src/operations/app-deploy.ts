@@ -12,15 +12,17 @@ import { appRecipe, parseEnvFile } from '../core/env-file.js';
 import { setEnvValue } from '../core/env-edit.js';
 import { chooseDeployVersion, type DeployedMeta, type VersionChoice } from '../core/deploy-version.js';
 import { newerThan, olderThan, versionsBetween, type VersionList, type RecipeVersion } from '../core/versions.js';
-import { CancelledError, ConflictError, DeployFailedError, RecipeError } from '../core/errors.js';
+import { ApplyFailedError, CancelledError, ConflictError, DeployFailedError, LocalWriteError, RecipeError, SshError } from '../core/errors.js';
 import { stackName } from '../core/stack-name.js';
 import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
 import { loadAppRef } from './load-app.js';
 import { readRecipeText } from '../adapters/recipe-read.js';
 import { applyDeploy, deployedMeta, planDeploy, type DeployOverview, type DeployResult } from './deploy.js';
 import { acquireLock, type LockHolder } from './deploy-lock.js';
-import { appendHistory } from './deploy-history.js';
+import { assertStackOwner } from './stack-owner.js';
+import { appendHistory, type HistoryEntry } from './deploy-history.js';
 import type { DeployEvent, ReleaseNote } from './events.js';
+import type { Clock } from '../ports/clock.js';
 
 export type DeployMode = 'deploy' | 'upgrade' | 'rollback';
 
@@ -38,6 +40,11 @@ export interface AppDeployInput {
   lockWaitSeconds?: number;
   /** Ctrl-C: stop watching; the lock is released and nothing is recorded */
   signal?: AbortSignal;
+}
+
+/** What appDeploy talks to besides $ABRA_DIR and the server (defaults: the real ones). */
+export interface AppDeployPorts {
+  clock?: Clock;
 }
 
 export interface AppDeployHooks {
@@ -58,6 +65,7 @@ export async function* appDeploy(
   input: AppDeployInput,
   connect: (server: string) => Promise<DockerPort>,
   hooks: AppDeployHooks = {},
+  ports: AppDeployPorts = {},
 ): AsyncGenerator<DeployEvent, AppDeployResult> {
   const ref = dir.findApp(input.domain);
   const envText = dir.readText(ref.path);
@@ -72,14 +80,28 @@ export async function* appDeploy(
   const { repo, versions } = recipe;
   const recipeDir = recipe.dir;
 
+  // refused before anything changes: another env file maps to this app's
+  // stack; a read-only $ABRA_DIR or a full disk
+  assertStackOwner(dir, ref);
+  dir.assertWritable(ref.path);
+
   const docker = await connect(ref.server);
   // everything from here reads server state: hold the app's lock so another
   // operator's deploy cannot change it under us
-  const lock = await acquireLock(docker, stack, input.domain, input.mode, { waitSeconds: input.lockWaitSeconds, onWait: hooks.onLockWait, signal: input.signal });
+  const lockWarnings: string[] = [];
+  const lock = await acquireLock(docker, stack, input.domain, input.mode, { waitSeconds: input.lockWaitSeconds, onWait: hooks.onLockWait, onWarning: (m) => lockWarnings.push(m), signal: input.signal });
+  for (const message of lockWarnings.splice(0)) yield { type: 'warning', message };
   try {
-    return yield* deployLocked(dir, input, hooks, docker, { ref, envText, typeValue, stack, recipeDir, repo, versions });
+    return yield* deployLocked(dir, input, hooks, docker, { ref, envText, typeValue, stack, recipeDir, repo, versions }, ports);
+  } catch (e) {
+    if (e instanceof SshError) {
+      // the lock cannot be released over a dead connection, and an update may be under way
+      e.hint = `${e.hint ? e.hint + '; ' : ''}the connection was lost mid-deploy: an update may have been submitted and the app's lock may be left on the server. When the server answers again, see \`kite app ps ${input.domain}\` and \`kite app history ${input.domain}\`; if no deploy is running, \`kite app unlock ${input.domain}\``;
+    }
+    throw e;
   } finally {
     await lock.release();
+    for (const message of lockWarnings.splice(0)) yield { type: 'warning', message };
   }
 }
 
@@ -93,7 +115,7 @@ interface Located {
   versions: VersionList;
 }
 
-async function* deployLocked(dir: AbraDir, input: AppDeployInput, hooks: AppDeployHooks, docker: DockerPort, l: Located): AsyncGenerator<DeployEvent, AppDeployResult> {
+async function* deployLocked(dir: AbraDir, input: AppDeployInput, hooks: AppDeployHooks, docker: DockerPort, l: Located, ports: AppDeployPorts): AsyncGenerator<DeployEvent, AppDeployResult> {
   const { ref, envText, typeValue, stack, recipeDir, repo, versions } = l;
   const existing = new Map((await docker.listServices({ label: [`${NAMESPACE_LABEL}=${stack}`] })).map((s) => [s.Spec.Name, s]));
   const deployed = deployedMeta(existing, stack);
@@ -117,29 +139,57 @@ async function* deployLocked(dir: AbraDir, input: AppDeployInput, hooks: AppDepl
     const app = loadAppRef(dir, ref, from);
     const identity = choice ? { version: choice.chaos ? undefined : choice.version, chaos: choice.chaos, chaosVersion: choice.chaosVersion } : undefined;
     const force = input.force || input.mode !== 'deploy';
-    const plan = await planDeploy(app, docker, { force, identity });
+    const plan = await planDeploy(app, docker, { force, identity, timeoutSeconds: input.timeoutSeconds });
     const notes = releaseNotes(from, versions, deployed, plan.overview.next, input.mode);
     yield { type: 'overview', overview: plan.overview, notes };
     if (hooks.confirm && !(await hooks.confirm(plan.overview, notes))) {
       return { stack, converged: false, skipped: 'cancelled' };
     }
 
+    const entry = { action: input.mode, from: plan.overview.current, to: plan.overview.next };
     let result: DeployResult;
     try {
-      result = yield* applyDeploy(plan, docker, { noConvergeChecks: input.noConvergeChecks, rollback: input.rollback, timeoutSeconds: input.timeoutSeconds, force, signal: input.signal });
+      result = yield* applyDeploy(plan, docker, { noConvergeChecks: input.noConvergeChecks, rollback: input.rollback, timeoutSeconds: input.timeoutSeconds, force, signal: input.signal, clock: ports.clock });
     } catch (e) {
-      const outcome = e instanceof DeployFailedError && e.rolledBack === 'yes' ? 'rolled back' : e instanceof CancelledError ? 'interrupted' : 'failed';
-      await appendHistory(docker, stack, { action: input.mode, from: plan.overview.current, to: plan.overview.next, result: outcome, message: (e as Error).message }).catch(() => undefined);
+      yield* recordHistory(docker, stack, { ...entry, result: failureOutcome(e), message: (e as Error).message });
       throw e;
     }
-    // only now: the deployed version goes into TYPE= (abra writes it after success)
+    // the server's record first: a history that cannot be written is a
+    // warning, never a failed deploy; then the version goes into TYPE= (abra
+    // writes it after success; with -c after submitting)
+    if (result.unchanged) yield { type: 'info', message: 'nothing changed on the server: no history entry recorded' };
+    else yield* recordHistory(docker, stack, { ...entry, result: result.converged ? 'success' : 'submitted' });
     const recorded = `${typeValue.recipe}:${plan.overview.next}`;
-    const key = 'TYPE' in parseEnvFile(envText, ref.path).env ? 'TYPE' : 'RECIPE';
-    dir.writeEnvFile(ref.path, setEnvValue(dir.readText(ref.path), key, recorded, ref.path));
-    await appendHistory(docker, stack, { action: input.mode, from: plan.overview.current, to: plan.overview.next, result: 'success' });
+    recordVersion(dir, ref.path, envText, recorded, input.domain);
     return { ...result, recorded };
   } finally {
     snapshot?.dispose();
+  }
+}
+
+function failureOutcome(e: unknown): HistoryEntry['result'] {
+  if (e instanceof CancelledError) return 'interrupted';
+  if (e instanceof DeployFailedError && e.rolledBack === 'yes') return 'rolled back';
+  if (e instanceof ApplyFailedError && e.left.length === 0) return 'rolled back';
+  return 'failed';
+}
+
+async function* recordHistory(docker: DockerPort, stack: string, entry: Omit<HistoryEntry, 'at' | 'who'>): AsyncGenerator<DeployEvent> {
+  try {
+    for (const message of await appendHistory(docker, stack, entry)) yield { type: 'warning', message };
+  } catch (e) {
+    yield { type: 'warning', message: `could not record this ${entry.action} in the server's deploy history: ${(e as Error).message}` };
+  }
+}
+
+/** TYPE=<recipe>:<version> after the server changed; a failed write says what runs and the line to put there. */
+function recordVersion(dir: AbraDir, path: string, envText: string, recorded: string, domain: string): void {
+  const key = 'TYPE' in parseEnvFile(envText, path).env ? 'TYPE' : 'RECIPE';
+  try {
+    dir.writeEnvFile(path, setEnvValue(dir.readText(path), key, recorded, path));
+  } catch (e) {
+    if (!(e instanceof LocalWriteError)) throw e;
+    throw new LocalWriteError(e.path, e.code, `${domain} now runs ${recorded} on the server, but its env file could not be updated: ${e.message}`, `put this line in ${path}: ${key}=${recorded}`);
   }
 }
 

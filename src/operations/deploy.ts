@@ -14,6 +14,7 @@ import { APP_SERVICE, labelKey } from '../core/abra-labels.js';
 import { ApplyFailedError, ConflictError, DeployFailedError, DockerApiError, NotFoundError, RecipeError, SshError } from '../core/errors.js';
 import type { Clock } from '../ports/clock.js';
 import { sameServiceSpec } from '../core/spec-equal.js';
+import { monitorMs } from '../core/convergence.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { digestWarning, hasDigest, imageToQuery, pinnedImage, placementPlatforms } from '../core/image-pin.js';
 import { secretEnvKey } from '../core/secrets.js';
@@ -58,6 +59,8 @@ export interface DeployPlan {
   missingNetworks: StackSpec['networks'];
   /** network name → ID, as Swarm stores a service's networks */
   networkIds: Map<string, string>;
+  /** the server's clock when planning (ms), to tell settled tasks from young ones */
+  serverTime?: number;
   timeoutSeconds: number;
   version?: string;
   /** what runs now, read from the app service's labels */
@@ -100,7 +103,8 @@ export async function* applyDeploy(p: DeployPlan, docker: DockerPort, opts: Depl
         // runs this spec already: no update call; still checked to be running below
         unchanged++;
         yield { type: 'service', action: 'unchanged', service: svc.name };
-        targets.push({ name: svc.name, previousUpdateStartedAt: current.UpdateStatus?.StartedAt, deployedAt: current.UpdatedAt ?? '', unchanged: true });
+        const settledBefore = p.serverTime !== undefined ? new Date(p.serverTime - monitorMs(current)).toISOString() : undefined;
+        targets.push({ name: svc.name, previousUpdateStartedAt: current.UpdateStatus?.StartedAt, deployedAt: current.UpdatedAt ?? '', settledBefore });
         continue;
       }
       if (current && next) {
@@ -345,6 +349,7 @@ export async function planDeploy(app: LoadedApp, docker: DockerPort, opts: Deplo
     secretData,
     missingNetworks,
     networkIds: new Map(networks.map((n) => [n.Name, n.Id])),
+    serverTime: info.SystemTime ? Date.parse(info.SystemTime) : undefined,
     timeoutSeconds: opts.timeoutSeconds ?? deployTimeoutSeconds(cfg, app.stack, app.env),
     version,
   };

@@ -4,7 +4,7 @@
 import type { DockerPort, Service, Task } from '../ports/docker.js';
 import type { Clock } from '../ports/clock.js';
 import { systemClock } from '../adapters/system-clock.js';
-import { assess, monitorMs, type Verdict } from '../core/convergence.js';
+import { assess, monitorMs, serverTimeNs, type Verdict } from '../core/convergence.js';
 import type { DeployEvent } from './events.js';
 import { CancelledError, DockerApiError, type FailedTask } from '../core/errors.js';
 
@@ -13,8 +13,11 @@ export interface WatchTarget {
   previousUpdateStartedAt?: string;
   /** the service's UpdatedAt right after our create/update call */
   deployedAt: string;
-  /** not changed by this deploy: running is enough, no window to wait out */
-  unchanged?: boolean;
+  /**
+   * not changed by this deploy: tasks running since before this server time
+   * are settled, no window to wait out (a crash-looping task is young)
+   */
+  settledBefore?: string;
 }
 
 export interface WatchFailure {
@@ -91,7 +94,7 @@ export async function* watchConvergence(
       }
       if (v.state === 'converged') {
         // tasks that predate our call mean the spec did not change them
-        const window = v.newTasks && !target.unchanged ? monitorMs(service) : 0;
+        const window = v.newTasks && !settled(own, target.settledBefore) ? monitorMs(service) : 0;
         windows.set(name, window);
         if (!stableSince.has(name)) {
           stableSince.set(name, clock.now());
@@ -136,6 +139,14 @@ export async function* watchConvergence(
     await clock.sleep(Math.min(opts.pollMs ?? 500, Math.max(1, deadline - clock.now())), opts.signal);
   }
   return failures;
+}
+
+/** every running task of an unchanged service has been running since before `before` */
+function settled(tasks: Task[], before: string | undefined): boolean {
+  if (!before) return false;
+  const limit = serverTimeNs(before);
+  const running = tasks.filter((t) => t.Status.State === 'running' && t.DesiredState === 'running');
+  return running.length > 0 && running.every((t) => t.Status.Timestamp !== undefined && serverTimeNs(t.Status.Timestamp) <= limit);
 }
 
 /** What a service was doing when time ran out, in words. */

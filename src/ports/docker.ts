@@ -65,6 +65,8 @@ export interface Info {
   ServerVersion: string;
   Name: string;
   Swarm: { LocalNodeState: string; ControlAvailable: boolean; NodeID?: string };
+  /** the daemon's clock, RFC 3339 */
+  SystemTime?: string;
 }
 
 /** One line of a service's logs (`stream` says which of the container's outputs it came from). */

@@ -132,7 +132,7 @@ export class FakeSwarm implements DockerPort {
 
   async info(): Promise<Info> {
     this.enter('info');
-    return { ServerVersion: '28.2.2', Name: 'fake', Swarm: { LocalNodeState: 'active', ControlAvailable: true, NodeID: 'node1' } };
+    return { ServerVersion: '28.2.2', Name: 'fake', Swarm: { LocalNodeState: 'active', ControlAvailable: true, NodeID: 'node1' }, SystemTime: iso(this.t) };
   }
 
   async listServices(filters: Filters = {}): Promise<Service[]> {
