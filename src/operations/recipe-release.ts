@@ -6,9 +6,14 @@
 //
 // The version is the argument, else the one -x/-y/-z computes (as sync),
 // else the one the version label already says (the usual sync-then-release).
-// Refusals change nothing: a tree with other uncommitted changes than the
-// version label and release notes, a critical lint failure, a version that
-// exists or is not newer, missing release notes without a terminal.
+// abra's maintainer flow is `recipe upgrade` → `recipe sync` → `recipe
+// release`: what those left uncommitted (image tags, the version label) and
+// any other pending change to a recipe file (isReleaseFile: the compose
+// files, .env.sample, abra.sh, README.md, release/ notes) goes into the
+// release commit. A change to any other file is refused, naming it, unless
+// the maintainer, asked on a terminal, agrees to commit it too.
+// Refusals change nothing: such a change, a critical lint failure, a version
+// that exists or is not newer, missing release notes without a terminal.
 // Release notes come from release/next (renamed with git mv, abra's newer
 // convention [M]), an existing release/<version>, --notes / --notes-file,
 // or a prompt; --no-notes releases without them.
@@ -17,9 +22,9 @@ import { replaceFileAtomic } from '../adapters/abra-dir.js';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRecipeFiles } from '../adapters/recipe-files.js';
-import { openWorktree, type RecipeWorktree } from '../adapters/recipe-worktree.js';
+import { openWorktree, type RecipeWorktree, type StatusEntry } from '../adapters/recipe-worktree.js';
 import { criticalFailures, lintRecipe } from '../core/lint/index.js';
-import { findVersionLabel, setVersionLabel } from '../core/recipe-edit.js';
+import { setVersionLabel } from '../core/recipe-edit.js';
 import { ConflictError, NotFoundError, RecipeError, UsageError } from '../core/errors.js';
 import { checkNewVersion, planVersion, releases, versionLabels, type VersionInput } from './recipe-sync.js';
 
@@ -29,12 +34,24 @@ export function releaseMessage(version: string): string {
   return `chore: publish ${version} release`;
 }
 
+/**
+ * A file whose pending change belongs in a release commit: a compose file
+ * of the recipe (`composeFiles`: root compose*.yml and what COMPOSE_FILE
+ * names), .env.sample, abra.sh, README.md (the catalogue reads its metadata)
+ * or a release note (release/<version>, release/next).
+ */
+export function isReleaseFile(path: string, composeFiles: string[]): boolean {
+  return composeFiles.includes(path) || ['.env.sample', 'abra.sh', 'README.md'].includes(path) || /^release\/[^/]+$/.test(path);
+}
+
 export interface ReleaseInput extends VersionInput {
   /** notes text; false = --no-notes */
   notes?: string | false;
   notesFile?: string;
   /** asked when no notes are given and there is a terminal; '' = none */
   askNotes?: (version: string) => Promise<string>;
+  /** on a terminal: commit these changes to files that are not the recipe's too? (absent: refuse them) */
+  confirmOthers?: (changes: string[], recipeFiles: string[]) => Promise<boolean>;
   dryRun: boolean;
   publish: boolean;
 }
@@ -47,6 +64,8 @@ export interface ReleaseResult {
   lastRelease?: string;
   /** compose files whose version label this release changes */
   labelFiles: string[];
+  /** the paths the release commit holds (or, in a dry run, would hold) */
+  files: string[];
   notes: { source: NotesSource; path?: string };
   commit?: string;
   tag: string;
@@ -97,21 +116,19 @@ export async function releaseRecipe(dir: string, recipe: string, input: ReleaseI
   const tag = version;
   const labelFiles = [...new Set(labels.filter((l) => edits.has(l.file) || l.value === version).map((l) => l.file))];
 
-  // only the version label and the release notes may be uncommitted
+  // pending changes to the recipe's files go into the release; others are refused (or, asked, committed too)
   const notesPath = `release/${version}`;
   const status = await wt.status();
-  const stray: string[] = [];
-  for (const e of status) {
-    for (const path of [e.path, ...(e.from ? [e.from] : [])]) {
-      if (path === NEXT_NOTES || path === notesPath) continue;
-      if (labels.some((l) => l.file === path) && (await onlyLabelChanged(wt, dir, path))) continue;
-      stray.push(`${path} (${e.code.trim() || 'changed'})`);
-    }
-  }
-  if (stray.length) {
+  const composePaths = Object.keys(files.composeFiles);
+  const others = status.filter((e) => ![e.path, ...(e.from ? [e.from] : [])].every((p) => isReleaseFile(p, composePaths)));
+  const described = others.map((e) => `${e.from ? `${e.from} → ` : ''}${e.path} (${e.code.trim() || 'changed'})`);
+  const pending = status.filter((e) => !others.includes(e)).map((e) => e.path);
+  let confirmOthers = false;
+  if (others.length && input.confirmOthers && !input.dryRun) confirmOthers = await input.confirmOthers(described, pending);
+  if (others.length && !confirmOthers && !(input.dryRun && input.confirmOthers)) {
     throw new ConflictError(
-      `recipe ${recipe} has uncommitted changes besides the version label and release notes: ${stray.join(', ')}`,
-      `commit them first (git -C ${dir} commit; \`kite recipe upgrade -c\` commits its own changes), or discard them (kite recipe reset ${recipe}); see \`kite recipe diff ${recipe}\``,
+      `recipe ${recipe} has uncommitted changes to files that are not the recipe's: ${described.join(', ')}`,
+      `a release commits pending changes to compose files, .env.sample, abra.sh, README.md and release/ only: commit the others first (git -C ${dir} commit), remove them (or list them in .gitignore), or discard everything (kite recipe reset ${recipe}); on a terminal kite asks whether to commit them too; see \`kite recipe diff ${recipe}\``,
     );
   }
 
@@ -130,12 +147,17 @@ export async function releaseRecipe(dir: string, recipe: string, input: ReleaseI
   const message = releaseMessage(version);
   const steps: string[] = [];
   for (const f of edits.keys()) steps.push(`set the version label in ${f} to ${version}`);
+  if (others.length && input.dryRun) steps.push(`ask whether to commit these too: ${described.join(', ')}`);
   if (notes.source === 'release/next') steps.push(`rename ${NEXT_NOTES} to ${notesPath} (git mv)`);
   else if (notes.text !== undefined) steps.push(`write ${notesPath} (${notes.source})`);
   else if (notes.source === 'existing') steps.push(`use ${notesPath} as written`);
   else if (notes.source === 'prompt') steps.push(`ask for the release notes and write them to ${notesPath}`);
   else steps.push('no release notes');
-  steps.push(`commit "${message}"`, `tag ${tag} (annotated, "${message}")`);
+  const renamedNext = notes.source === 'release/next';
+  const committed = [...new Set([...(confirmOthers || input.dryRun ? status.map((e) => e.path) : pending), ...labelFiles, ...(notes.source === 'none' ? [] : [notesPath])])]
+    .filter((p) => !(renamedNext && p === NEXT_NOTES))
+    .sort();
+  steps.push(`commit "${message}" with ${committed.join(', ') || 'no changes (tag HEAD)'}`, `tag ${tag} (annotated, "${message}")`);
   const remoteUrl = input.publish ? await wt.remoteUrl('origin') : undefined;
   if (input.publish) {
     if (!remoteUrl) throw new ConflictError(`recipe ${recipe} has no origin remote to publish to`, `add one (git -C ${dir} remote add origin <url>) or release without --publish`);
@@ -146,6 +168,7 @@ export async function releaseRecipe(dir: string, recipe: string, input: ReleaseI
     version,
     lastRelease: last,
     labelFiles,
+    files: committed,
     notes: { source: notes.source, path: notes.source === 'none' ? undefined : notesPath },
     tag,
     branch,
@@ -163,7 +186,7 @@ export async function releaseRecipe(dir: string, recipe: string, input: ReleaseI
   } else if (notes.text !== undefined) {
     writeFileSync(join(dir, notesPath), notes.text);
   }
-  await wt.add([...labelFiles, ...(notes.source === 'none' ? [] : [notesPath])]);
+  await wt.add([...new Set([...unstaged(status, confirmOthers ? [] : others, renamedNext), ...labelFiles, ...(notes.source === 'none' ? [] : [notesPath])])]);
   // the label and notes may have been committed already: then the tag goes on HEAD
   result.commit = (await wt.hasStaged()) ? await wt.commit(message) : head;
   await wt.annotatedTag(tag, message);
@@ -175,18 +198,9 @@ export async function releaseRecipe(dir: string, recipe: string, input: ReleaseI
   return result;
 }
 
-/** The file differs from HEAD only in the version label's value. */
-async function onlyLabelChanged(wt: RecipeWorktree, dir: string, path: string): Promise<boolean> {
-  const before = await wt.show('HEAD', path);
-  if (before === undefined || !existsSync(join(dir, path))) return false;
-  const after = readFileSync(join(dir, path), 'utf8');
-  try {
-    const a = findVersionLabel(before, path);
-    const b = findVersionLabel(after, path);
-    return Boolean(a && b) && setVersionLabel(before, a!, '') === setVersionLabel(after, b!, '');
-  } catch {
-    return false;
-  }
+/** Paths with changes not yet staged (so `git add` can stage them), but `skip` and a release/next that was moved. */
+function unstaged(status: StatusEntry[], skip: StatusEntry[], renamedNext: boolean): string[] {
+  return status.filter((e) => !skip.includes(e) && e.code[1] !== ' ' && !(renamedNext && e.path === NEXT_NOTES)).map((e) => e.path);
 }
 
 async function releaseNotes(dir: string, version: string, input: ReleaseInput): Promise<{ source: NotesSource; text?: string }> {
@@ -228,6 +242,7 @@ async function publishOnly(wt: RecipeWorktree, recipe: string, version: string, 
     version,
     lastRelease: last,
     labelFiles: [],
+    files: [],
     notes: { source: 'existing' },
     tag: version,
     branch,

@@ -270,11 +270,11 @@ test('release refuses other uncommitted changes and missing notes, and its dry r
   const dir = recipeDir('kite-maint');
   const state = repoState(dir);
 
-  writeFileSync(join(dir, 'abra.sh'), readFileSync(join(dir, 'abra.sh'), 'utf8') + '# a stray edit\n');
+  writeFileSync(join(dir, 'notes.txt'), 'a stray file\n');
   const dirty = await sb.kite(['recipe', 'release', 'kite-maint', '-n', '--notes', 'x']);
   assert.equal(dirty.code, 6, dirty.stderr);
-  assert.match(dirty.stderr, /uncommitted changes besides the version label and release notes: abra\.sh \(M\)/);
-  git(dir, 'checkout', '--', 'abra.sh');
+  assert.match(dirty.stderr, /uncommitted changes to files that are not the recipe's: notes\.txt \(\?\?\)/);
+  rmSync(join(dir, 'notes.txt'));
   assert.equal(repoState(dir), state);
 
   const noNotes = await sb.kite(['recipe', 'release', 'kite-maint', '-n']);
@@ -342,6 +342,46 @@ test('release --publish with release/next: notes renamed, branch and tag pushed 
     changedLines(original, compose('kite-maint')).map(([n]) => n),
     [lineNo(original, 'the web server'), lineNo(original, `image: "${REGISTRY}`), lineNo(original, 'coop-cloud.${STACK_NAME}.version=')].sort((a, b) => a - b),
   );
+});
+
+test('upgrade → sync → release in a row: one release commit with exactly their files and the notes, annotated tag; a stray file outside the recipe is refused by name', async () => {
+  const name = 'kite-maint-flow';
+  const dir = makeRecipe(name, REGISTRY);
+  const start = git(dir, 'rev-parse', 'HEAD');
+  const original = compose(name);
+  ok(await sb.kite(['recipe', 'upgrade', name, '-n']), 'upgrade -n (no commit)');
+  ok(await sb.kite(['recipe', 'sync', name, '-n', '-x']), 'sync -n -x');
+  writeFileSync(join(dir, 'release', 'next'), 'Web 2.0.\n');
+  assert.deepEqual(git(dir, 'status', '--porcelain', '--untracked-files=all').split('\n'), ['M compose.yml', '?? release/next']);
+
+  // a file that is not the recipe's: refused, named, nothing changed
+  mkdirSync(join(dir, 'tmp'));
+  writeFileSync(join(dir, 'tmp', 'scratch.log'), 'debug output\n');
+  const state = repoState(dir);
+  const refused = await sb.kite(['recipe', 'release', name, '-n']);
+  assert.equal(refused.code, 6, refused.stderr);
+  assert.match(refused.stderr, /not the recipe's: tmp\/scratch\.log \(\?\?\)/);
+  assert.ok(!/compose\.yml \(/.test(refused.stderr), 'the recipe files are not what it refuses');
+  assert.equal(repoState(dir), state);
+  rmSync(join(dir, 'tmp'), { recursive: true });
+
+  const dry = ok(await sb.kite(['recipe', 'release', name, '-n', '--dry-run']), 'release dry run');
+  assert.match(dry.stderr, /would: commit "chore: publish 2\.0\.0\+2\.0 release" with compose\.yml, release\/2\.0\.0\+2\.0/);
+  const r = ok(await sb.kite(['recipe', 'release', name, '-n', '--json']), 'release');
+  assert.deepEqual(JSON.parse(r.stdout).files, ['compose.yml', 'release/2.0.0+2.0']);
+  assert.equal(git(dir, 'status', '--porcelain', '--untracked-files=all'), '');
+  assert.equal(git(dir, 'rev-parse', 'HEAD~1'), start, 'one commit');
+  assert.equal(git(dir, 'log', '-1', '--format=%s'), 'chore: publish 2.0.0+2.0 release');
+  assert.deepEqual(git(dir, 'diff', '--name-only', 'HEAD~1', 'HEAD').split('\n'), ['compose.yml', 'release/2.0.0+2.0']);
+  assert.equal(git(dir, 'show', 'HEAD:release/2.0.0+2.0'), 'Web 2.0.');
+  assert.deepEqual(
+    changedLines(original, git(dir, 'show', 'HEAD:compose.yml') + '\n').map(([n]) => n),
+    [lineNo(original, 'the web server'), lineNo(original, `image: "${REGISTRY}`), lineNo(original, 'coop-cloud.${STACK_NAME}.version=')].sort((a, b) => a - b),
+    'the image bumps and the version label',
+  );
+  assert.equal(git(dir, 'cat-file', '-t', '2.0.0+2.0'), 'tag', 'an annotated tag');
+  assert.equal(git(dir, 'tag', '-l', '--format=%(contents:subject)', '2.0.0+2.0'), 'chore: publish 2.0.0+2.0 release');
+  assert.equal(git(dir, 'rev-parse', '2.0.0+2.0^{commit}'), git(dir, 'rev-parse', 'HEAD'));
 });
 
 test('release refuses a recipe that fails a critical lint rule', async () => {

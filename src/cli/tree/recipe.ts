@@ -112,11 +112,12 @@ function registerMaintainerCommands(recipe: Command): void {
       'after',
       '\nRelease notes come from release/next (renamed to release/<version>), an existing\n' +
         'release/<version>, --notes/--notes-file, or a prompt on a terminal; without any of them\n' +
-        'and no terminal the release is refused (pass --no-notes to release without). Refused too:\n' +
-        'uncommitted changes other than the version label and release notes (those two are\n' +
-        'committed with the release), a failing CRITICAL lint rule, a version that exists or is not\n' +
-        'newer than the last release. With --publish and a version already tagged at HEAD, only the\n' +
-        'push is done.\n' +
+        'and no terminal the release is refused (pass --no-notes to release without). What `recipe\n' +
+        'upgrade` and `recipe sync` left uncommitted, and any pending change to compose files,\n' +
+        '.env.sample, abra.sh, README.md or release/, goes into the release commit. Changes to other\n' +
+        'files are refused, naming them (on a terminal you are asked whether to commit them too).\n' +
+        'Refused too: a failing CRITICAL lint rule, a version that exists or is not newer than the\n' +
+        'last release. With --publish and a version already tagged at HEAD, only the push is done.\n' +
         example(
           'kite recipe release gitea --notes "Gitea 1.22: back up before upgrading"',
           'kite recipe release gitea -p   # release/next written beforehand',

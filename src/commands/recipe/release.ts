@@ -1,6 +1,8 @@
 // kite recipe release <recipe> [version]: release notes, the commit
-// `chore: publish <version> release`, the annotated tag; --publish pushes
-// them to origin; --dry-run shows the steps and changes nothing.
+// `chore: publish <version> release` (with what upgrade and sync left
+// pending), the annotated tag; --publish pushes them to origin; --dry-run
+// shows the steps and changes nothing. Changes to files that are not the
+// recipe's are refused, or on a terminal listed with a question.
 
 import type { Context } from '../../cli/context.js';
 import { releaseRecipe } from '../../operations/recipe-release.js';
@@ -28,6 +30,13 @@ export async function run(ctx: Context, recipe: string, version: string | undefi
     notesFile: flags.notesFile,
     askNotes: ctx.io.interactive
       ? (v) => ctx.prompter.text(`release notes for ${v} (shown to operators on upgrade; empty for none; longer notes: write release/next)`, { placeholder: 'what changed, what operators must do' })
+      : undefined,
+    confirmOthers: ctx.io.interactive
+      ? async (others, recipeFiles) => {
+          ctx.io.info(`the release commit would hold the pending changes to ${recipeFiles.length ? recipeFiles.join(', ') : 'no recipe files'} (with the version label and notes)`);
+          ctx.io.warn(`these changes are not to the recipe's files: ${others.join(', ')}`);
+          return ctx.prompter.confirm('commit them with the release too?');
+        }
       : undefined,
     dryRun: Boolean(flags.dryRun),
     publish: Boolean(flags.publish),
