@@ -172,8 +172,6 @@ start_registry() {
   done
 }
 
-up() {
-  mkdir -p "$RIG"
 # 401 without a login: it is up
 auth_registry_up() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$AUTH_REGISTRY_PORT/v2/")" = 401 ]; }
 
@@ -200,15 +198,17 @@ start_auth_registry() {
   docker image rm "$remote" >/dev/null
 }
 
+up() {
+  mkdir -p "$RIG"
   install_missing
   start_dockerd
   start_swarm
   build_images
   start_sshd
   start_registry
+  start_auth_registry
   log "ready (ssh config: $RIG/ssh_config)"
 }
-  start_auth_registry
 
 down() {
   [ -d "$RIG" ] || return 0
@@ -220,9 +220,9 @@ down() {
   fi
   if was_created sshd && [ -f "$RIG/ssh/sshd.pid" ]; then kill "$(cat "$RIG/ssh/sshd.pid")" 2>/dev/null || true; fi
   if was_created registry && [ -f "$RIG/registry/registry.pid" ]; then kill "$(cat "$RIG/registry/registry.pid")" 2>/dev/null || true; fi
+  if was_created registry-auth && [ -f "$RIG/registry-auth/registry.pid" ]; then kill "$(cat "$RIG/registry-auth/registry.pid")" 2>/dev/null || true; fi
   if docker_up; then
     grep '^image:' "$RIG/created" 2>/dev/null | sed 's/^image://' | while read -r img; do
-  if was_created registry-auth && [ -f "$RIG/registry-auth/registry.pid" ]; then kill "$(cat "$RIG/registry-auth/registry.pid")" 2>/dev/null || true; fi
       docker image rm -f "$img" >/dev/null 2>&1 || true
     done
     if was_created network:proxy; then docker network rm proxy >/dev/null 2>&1 || true; fi

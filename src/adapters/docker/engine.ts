@@ -45,10 +45,10 @@ export interface ConnectOptions {
   sshConfig?: string;
   /** the local daemon's socket, for the `default` server */
   localSocket?: string;
-}
-
   /** X-Registry-Auth per image (default: the operator's docker config.json and credential helpers) */
   registryAuth?: RegistryAuthSource;
+}
+
 /** Open a client for a server name: `default` is the local daemon, anything else goes over SSH. */
 export async function connectDocker(server: string, opts: ConnectOptions = {}): Promise<DockerPort> {
   // loading dockerode costs CPU (~15 ms bundled, ~80 ms from node_modules): do it while ssh connects
@@ -89,10 +89,10 @@ interface DialOptions {
   query?: Record<string, unknown>;
   body?: unknown;
   statusCodes?: Record<number, boolean | string>;
-}
-
   /** X-Registry-Auth (never logged) */
   registryAuth?: string;
+}
+
 /** the union of the prune endpoints' answers */
 interface PruneResponse {
   ContainersDeleted?: string[] | null;
@@ -109,9 +109,9 @@ class Engine implements DockerPort {
     readonly apiVersion: string,
     private readonly docker: DockerodeT,
     private readonly tunnel?: Tunnel,
+    private readonly registryAuth: RegistryAuthSource = async () => undefined,
   ) {}
 
-    private readonly registryAuth: RegistryAuthSource = async () => undefined,
   private dial<T>(o: DialOptions): Promise<T> {
     const lost = this.tunnel?.lost();
     if (lost) return Promise.reject(lost);
@@ -123,9 +123,9 @@ class Engine implements DockerPort {
           method: o.method,
           options: o.body !== undefined || o.query ? { _query: o.query ?? {}, _body: o.body } : {},
           statusCodes,
+          ...(o.registryAuth ? { authconfig: { base64: o.registryAuth } } : {}),
         },
         (err: unknown, data: unknown) => (err ? reject(this.translate(err)) : resolve(data as T)),
-          ...(o.registryAuth ? { authconfig: { base64: o.registryAuth } } : {}),
       );
     });
   }
