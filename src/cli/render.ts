@@ -39,6 +39,10 @@ export function renderEvent(io: IO, ev: DeployEvent): void {
       return io.error(`rollback failed: ${ev.message ?? ''}`);
     case 'removed':
       return io.info(`  removed ${ev.object} ${ev.name}`);
+    case 'post-cmd':
+      return io.info(`running post-deploy command \`${ev.command}\` in ${ev.service}`);
+    case 'output':
+      return ev.stream === 'stdout' ? io.data(ev.text) : io.info(ev.text);
     case 'done':
       if (ev.unchanged) return io.info(io.paint('green', `nothing changed: ${ev.stack} already runs this spec${ev.converged ? ' and is running' : ''}; no service was updated`));
       return io.info(io.paint('green', ev.converged ? `${ev.stack} deployed and converged` : `${ev.stack} submitted (convergence not checked)`));

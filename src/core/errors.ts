@@ -124,6 +124,14 @@ export class LocalWriteError extends KiteError {
   }
 }
 
+/** A POST_DEPLOY_CMDS / POST_UPGRADE_CMDS command failed after a deploy that converged. */
+export class PostDeployError extends KiteError {
+  readonly kind = 'post-deploy';
+  constructor(key: string, command: string, readonly status: number, domain: string) {
+    super(`${key}: \`${command}\` failed with status ${status} (the deploy itself succeeded)`, `run it again with \`kite app cmd ${domain} <service> ${command}\` once fixed`);
+  }
+}
+
 /** The operator answered no at a confirmation prompt. */
 export class CancelledError extends KiteError {
   readonly kind = 'cancelled';

@@ -23,6 +23,7 @@ import { assertStackOwner } from './stack-owner.js';
 import { appendHistory, type HistoryEntry } from './deploy-history.js';
 import type { DeployEvent, ReleaseNote } from './events.js';
 import type { Clock } from '../ports/clock.js';
+import { runPostDeployCmds } from './post-deploy.js';
 
 export type DeployMode = 'deploy' | 'upgrade' | 'rollback';
 
@@ -161,6 +162,8 @@ async function* deployLocked(dir: AbraDir, input: AppDeployInput, hooks: AppDepl
     else yield* recordHistory(docker, stack, { ...entry, result: result.converged ? 'success' : 'submitted' });
     const recorded = `${typeValue.recipe}:${plan.overview.next}`;
     recordVersion(dir, ref.path, envText, recorded, input.domain);
+    // abra runs these once the deploy converged (not with -c); still under the lock, from this version's abra.sh
+    if (result.converged) yield* runPostDeployCmds(app, dir, docker, input.mode === 'upgrade' ? 'POST_UPGRADE_CMDS' : 'POST_DEPLOY_CMDS');
     return { ...result, recorded };
   } finally {
     snapshot?.dispose();

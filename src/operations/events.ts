@@ -22,4 +22,6 @@ export type DeployEvent =
   | { type: 'failed'; service: string; reason: string; tasks: FailedTask[]; logsTail: string[] }
   | { type: 'rollback'; phase: 'started' | 'done' | 'failed'; services: string[]; message?: string }
   | { type: 'removed'; object: 'service' | 'network' | 'config' | 'secret'; name: string }
-  | { type: 'done'; stack: string; version?: string; converged: boolean; unchanged?: boolean };
+  | { type: 'done'; stack: string; version?: string; converged: boolean; unchanged?: boolean }
+  | { type: 'post-cmd'; service: string; command: string }
+  | { type: 'output'; stream: 'stdout' | 'stderr'; text: string };

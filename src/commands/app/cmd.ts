@@ -1,10 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { constants } from 'node:os';
-import type { PostCmdsKey } from '../../core/abra-cmd.js';
 import type { Context } from '../../cli/context.js';
-import { loadApp } from '../../operations/load-app.js';
-import { parseEnvFile } from '../../core/env-file.js';
-import { planCmd, planPostDeployCmds, readAbraSh } from '../../operations/app-cmd.js';
+import { loadApp, type LoadedApp } from '../../operations/load-app.js';
+import { planCmd, readAbraSh } from '../../operations/app-cmd.js';
 import { startExec } from '../../operations/app-exec.js';
 import { attachSession, stdinIsPiped } from '../../cli/exec-io.js';
 import { withAppLock, type LockFlags } from './app-lock.js';
@@ -24,7 +22,17 @@ interface Flags extends LockFlags {
  * --list touch nothing on the server and take none.
  */
 export async function run(ctx: Context, domain: string, operands: string[], flags: Flags): Promise<void> {
-  const app = loadApp(ctx.dir, domain);
+  // --local runs in the recipe clone as it is; otherwise abra.sh of the version the env file records
+  if (flags.local) return runWith(ctx, loadApp(ctx.dir, domain), operands, flags);
+  const { app, dispose } = await loadAppAtVersion(ctx.dir, domain);
+  try {
+    await runWith(ctx, app, operands, flags);
+  } finally {
+    dispose();
+  }
+}
+
+async function runWith(ctx: Context, app: LoadedApp, operands: string[], flags: Flags): Promise<void> {
   const abraSh = readAbraSh(ctx.dir, app);
   if (flags.list) {
     if (ctx.io.json) return ctx.io.jsonData(abraSh.functions);
@@ -60,32 +68,4 @@ export async function run(ctx: Context, domain: string, operands: string[], flag
 /** bash like abra, sh where there is no bash */
 function localShell(): string {
   return spawnSync('bash', ['-c', 'true']).status === 0 ? 'bash' : 'sh';
-}
-
-/**
- * After a deploy that converged: run POST_DEPLOY_CMDS (`<service> <function>
- * [args]|...`) like `app cmd`, in order, output streamed; a failing one stops
- * the rest and fails the command (the deploy itself stays).
- */
-export async function runPostDeployCmds(ctx: Context, domain: string, key: PostCmdsKey = 'POST_DEPLOY_CMDS'): Promise<void> {
-  const ref = ctx.dir.findApp(domain);
-  // most apps have none: read only the env file to find out
-  if (!parseEnvFile(ctx.dir.readText(ref.path), ref.path).env[key]?.trim()) return;
-  // the recipe at the version just deployed (the shared clone may be on another)
-  const docker = await ctx.docker(ref.server);
-  const { app, dispose } = await loadAppAtVersion(ctx.dir, domain);
-  let plans: Awaited<ReturnType<typeof planPostDeployCmds>>;
-  try {
-    plans = await planPostDeployCmds(app, ctx.dir, docker, key);
-  } finally {
-    dispose();
-  }
-  for (const plan of plans) {
-    const line = [plan.fn, ...plan.args].join(' ');
-    ctx.io.info(`running post-deploy command \`${line}\` in ${plan.target.service}`);
-    const session = await startExec(docker, plan.target.containerId, { ...plan.request, tty: false, stdin: false });
-    // the command's output is progress here: keep stdout for --json data
-    const code = await attachSession(session, { forwardStdin: false, stdoutTo: ctx.io.json ? process.stderr : process.stdout });
-    if (code !== 0) throw new Error(`post-deploy command \`${line}\` failed with status ${code} (the deploy itself succeeded)`);
-  }
 }

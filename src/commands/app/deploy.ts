@@ -3,7 +3,6 @@ import { appDeploy, type AppDeployHooks, type DeployMode } from '../../operation
 import { renderEvent } from '../../cli/render.js';
 import { CancelledError, DeployFailedError } from '../../core/errors.js';
 import { EXIT } from '../../cli/exit-codes.js';
-import { runPostDeployCmds } from './cmd.js';
 
 export interface DeployFlags {
   force?: boolean;
@@ -65,8 +64,6 @@ export async function deployWith(ctx: Context, mode: DeployMode, domain: string,
       if (next.done) {
         if (next.value.skipped === 'cancelled') ctx.io.info('deployment cancelled');
         else if (next.value.recorded && !ctx.io.json) ctx.io.info(`recorded ${next.value.recorded} in the env file`);
-        // abra runs POST_DEPLOY_CMDS (POST_UPGRADE_CMDS for upgrades) once the deploy has converged (not with -c)
-        if (next.value.converged && !next.value.skipped) await runPostDeployCmds(ctx, domain, mode === 'upgrade' ? 'POST_UPGRADE_CMDS' : 'POST_DEPLOY_CMDS');
         break;
       }
       renderEvent(ctx.io, next.value);
