@@ -2,12 +2,17 @@
 // (tags included), cloning those that are missing, with the mirrors of
 // kite.yml as fallbacks (operations/recipe-ensure.ts). With --all, every
 // recipe already there; one that fails does not stop the others.
+// With --ssh a missing recipe is cloned over SSH as abra does: from
+// git@<host>:<path>/<recipe>.git, derived from the https recipes.base of
+// kite.yml (an ssh:// or user@host: base is used as it is), mirrors not
+// tried; a clone that exists is fetched from its origin as it is.
 
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AbraDir } from '../adapters/abra-dir.js';
-import { isGitRepo } from '../adapters/recipe-git.js';
-import { ensureRecipe } from './recipe-ensure.js';
+import { cloneRecipe, isGitRepo } from '../adapters/recipe-git.js';
+import { UsageError } from '../core/errors.js';
+import { ensureRecipe, readSettings } from './recipe-ensure.js';
 
 export interface FetchedRecipe {
   recipe: string;
@@ -31,10 +36,29 @@ export function localRecipes(dir: AbraDir): { git: string[]; plain: string[] } {
   return { git: names.filter((n) => isGitRepo(join(dir.recipesDir, n))), plain: names.filter((n) => !isGitRepo(join(dir.recipesDir, n))) };
 }
 
-export async function fetchRecipe(dir: AbraDir, recipe: string): Promise<FetchedRecipe> {
+/**
+ * abra's SSH clone URL of a recipe: `git@<host>:<path>/<recipe>.git` from an
+ * http(s) base (its user and port dropped: they are the web server's); an
+ * ssh:// or scp-like (user@host:path) base is used as it is.
+ */
+export function sshRecipeUrl(recipe: string, base: string): string {
+  const b = base.replace(/\/+$/, '');
+  if (/^ssh:\/\//.test(b) || /^[^/:@]+@[^/:]+:/.test(b)) return `${b}/${recipe}.git`;
+  const m = /^https?:\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?(?:\/(.*))?$/.exec(b);
+  if (!m) throw new UsageError(`cannot derive an SSH URL from recipes.base ${base}`, 'set recipes.base in $ABRA_DIR/kite.yml to an https:// or ssh:// URL, or fetch without --ssh');
+  return `git@${m[1]}:${m[2] ? `${m[2]}/` : ''}${recipe}.git`;
+}
+
+export async function fetchRecipe(dir: AbraDir, recipe: string, opts: { ssh?: boolean } = {}): Promise<FetchedRecipe> {
   const cloned = !existsSync(dir.recipeDir(recipe));
-  const r = await ensureRecipe(dir, recipe, false);
-  return { recipe, dir: r.dir, cloned, source: r.source, releases: r.versions.versions.length, latest: r.versions.versions.at(-1)?.tag, warnings: r.warnings };
+  let source: string | undefined;
+  if (opts.ssh && cloned) {
+    if (/[/:@]/.test(recipe)) throw new UsageError(`--ssh derives the clone URL from recipes.base, and ${recipe} is not a recipe name`, 'pass the recipe name, or the SSH URL itself without --ssh');
+    source = (await cloneRecipe(dir.recipeDir(recipe), [sshRecipeUrl(recipe, readSettings(dir).recipes.base)])).source;
+  }
+  // after an SSH clone: only read its releases (fetching again would try the https mirrors)
+  const r = await ensureRecipe(dir, recipe, source !== undefined);
+  return { recipe, dir: r.dir, cloned, source: source ?? r.source, releases: r.versions.versions.length, latest: r.versions.versions.at(-1)?.tag, warnings: r.warnings };
 }
 
 /** Every recipe in turn; a failure is recorded in its result and the next one goes on. */

@@ -13,9 +13,9 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, Sandbox, type Run } from './harness.js';
+import { ROOT, SSH_CONFIG, Sandbox, type Run } from './harness.js';
 import { git } from './git-fixture.js';
 
 const REGISTRY = '127.0.0.1:5000';
@@ -474,6 +474,47 @@ async function exitOf(t: { window: string; exitFile: string }): Promise<number> 
 const keys = (window: string, ...k: string[]) => {
   for (const key of k) tmux('send-keys', '-t', window, key);
 };
+
+test('fetch --ssh clones over SSH from git@<host>:<path>/<recipe>.git, derived from the https recipes.base (the rig sshd)', async (t) => {
+  // the rig's sshd logs in as root, whose home is this machine's /root: the SSH path is relative to it
+  if (process.getuid?.() !== 0) return t.skip('needs root: the rig sshd serves root\'s home');
+  const home = mkdtempSync(join(homedir(), 'kite-e2e-ssh-'));
+  const rel = home.slice(homedir().length + 1);
+  const other = new Sandbox();
+  const noSsh = new Sandbox();
+  try {
+    git(scratch, 'clone', '-q', '--bare', bare, join(home, 'kite-ssh.git'));
+    // git's ssh (core.sshCommand in a HOME of the test's: simple-git drops GIT_SSH* from git's environment):
+    // the rig's config, with abra's `git@` user mapped to the rig's user; it logs what git asked for
+    const log = join(scratch, 'git-ssh.log');
+    const wrapper = join(scratch, 'git-ssh');
+    writeFileSync(wrapper, `#!/bin/bash\necho "$*" >> ${log}\nargs=(); for a in "$@"; do [[ $a == git@* ]] && a=\${a#git@}; args+=("$a"); done\nexec ssh -F ${SSH_CONFIG} "\${args[@]}"\n`, { mode: 0o755 });
+    const gitHome = join(scratch, 'git-home');
+    mkdirSync(gitHome, { recursive: true });
+    writeFileSync(join(gitHome, '.gitconfig'), `[core]\n\tsshCommand = ${wrapper}\n[ssh]\n\tvariant = ssh\n`);
+    const env = { HOME: gitHome };
+    for (const sandbox of [other, noSsh]) writeFileSync(join(sandbox.abraDir, 'kite.yml'), `recipes:\n  base: https://kite-test/${rel}\n`);
+
+    const r = ok(await other.kite(['recipe', 'fetch', 'kite-ssh', '--ssh'], env), 'fetch --ssh');
+    const url = `git@kite-test:${rel}/kite-ssh.git`;
+    assert.match(r.stderr, new RegExp(`kite-ssh: cloned from ${url.replace(/[.+]/g, '\\$&')} \\(\\d+ releases?, latest `));
+    const clone = join(other.abraDir, 'recipes', 'kite-ssh');
+    assert.equal(git(clone, 'remote', 'get-url', 'origin'), url);
+    assert.equal(git(clone, 'rev-parse', 'HEAD'), git(bare, 'rev-parse', 'HEAD'));
+    assert.match(readFileSync(log, 'utf8'), new RegExp(`git@kite-test git-upload-pack '${rel}/kite-ssh.git'`));
+    // and the next fetch goes through the same origin
+    ok(await other.kite(['recipe', 'fetch', 'kite-ssh'], env), 'fetch again');
+
+    // without --ssh the https base is used (nothing serves it here)
+    const https = await noSsh.kite(['recipe', 'fetch', 'kite-ssh'], env);
+    assert.equal(https.code, 4, https.stderr);
+    assert.match(https.stderr, new RegExp(`https://kite-test/${rel}/kite-ssh\\.git`));
+    const bad = await noSsh.kite(['recipe', 'fetch', 'https://example.org/x.git', '--ssh']);
+    assert.equal(bad.code, 2, bad.stderr);
+  } finally {
+    for (const d of [home, other.abraDir, noSsh.abraDir]) rmSync(d, { recursive: true, force: true });
+  }
+});
 
 test('on a terminal: upgrade asks per service, sync asks the bump, release asks for notes', async (t) => {
   t.after(() => {

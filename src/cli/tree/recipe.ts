@@ -144,8 +144,16 @@ function registerMaintainerCommands(recipe: Command): void {
     .alias('f')
     .argument('[recipe]', 'recipe name, or a git URL')
     .option('-a, --all', 'every recipe clone in $ABRA_DIR/recipes')
+    .option('-s, --ssh', 'clone over SSH: git@<host>:<path>/<recipe>.git from recipes.base (to push as a maintainer)')
     .description('clone a recipe into $ABRA_DIR/recipes, or fetch new commits and tags into its clone')
-    .addHelpText('after', '\nThe mirrors in $ABRA_DIR/kite.yml (recipes.mirrors) are tried when the main host fails.\n' + example('kite recipe fetch gitea', 'kite recipe fetch --all'))
+    .addHelpText(
+      'after',
+      '\nThe mirrors in $ABRA_DIR/kite.yml (recipes.mirrors) are tried when the main host fails.\n' +
+        'With --ssh a missing recipe is cloned from the SSH URL derived from recipes.base\n' +
+        '(https://git.coopcloud.tech/coop-cloud → git@git.coopcloud.tech:coop-cloud/<recipe>.git; an\n' +
+        'ssh:// base is used as it is), without mirrors; an existing clone keeps its origin.\n' +
+        example('kite recipe fetch gitea', 'kite recipe fetch gitea --ssh', 'kite recipe fetch --all'),
+    )
     .action(action(() => import('../../commands/recipe/fetch.js')));
 }
 

@@ -9,6 +9,8 @@ import { RemoteError, UsageError } from '../../core/errors.js';
 
 export interface FetchFlags {
   all?: boolean;
+  /** clone over SSH (git@<host>:<path>/<recipe>.git from recipes.base), as abra's --ssh */
+  ssh?: boolean;
 }
 
 export async function run(ctx: Context, recipe: string | undefined, flags: FetchFlags): Promise<void> {
@@ -16,7 +18,7 @@ export async function run(ctx: Context, recipe: string | undefined, flags: Fetch
   if (recipe && flags.all) throw new UsageError('a recipe and --all given together', 'pass one recipe, or --all');
   if (!recipe && !flags.all) throw new UsageError('missing <recipe> (or --all)', 'kite recipe fetch <recipe>, or kite recipe fetch --all');
   if (recipe) {
-    const r = await fetchRecipe(ctx.dir, recipe);
+    const r = await fetchRecipe(ctx.dir, recipe, { ssh: flags.ssh });
     report(ctx, r);
     if (ctx.io.json) ctx.io.jsonData([r]);
     else ctx.io.data(r.dir);
