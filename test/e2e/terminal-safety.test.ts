@@ -140,3 +140,20 @@ test('deploy on a terminal: the forged overview cannot redraw the real one above
   term.keys(run, 'C-c');
   assert.equal(await term.waitForExit(run), 130);
 });
+
+test('recipe diff: a hostile change is shown without its sequences, in a pipe and on a terminal (coloured by kite)', async () => {
+  const dir = join(sb.abraDir, 'recipes', RECIPE);
+  writeFileSync(join(dir, 'README.md'), `# hostile\n${ESC}]52;c;ZWNobyBvd25lZA==\x07${ESC}[2J${ESC}]0;diff title\x07changed\n`);
+  try {
+    const r = await sb.kite(['recipe', 'diff', RECIPE]);
+    assert.equal(r.code, 0, r.stderr);
+    assertNoEscape(r, 'recipe diff');
+    assert.match(r.stdout, /^\+\^\[\]52;c;|^\+.*changed$/m);
+    const run = term.start(sb.abraDir, ['recipe', 'diff', RECIPE]);
+    assert.equal(await term.waitForExit(run), 0, term.screen(run));
+    assert.match(term.screen(run), /changed$/m);
+    assert.notEqual(tmux('display-message', '-p', '-t', run.window, '#{pane_title}').trim(), 'diff title');
+  } finally {
+    git(dir, 'checkout', '--', 'README.md');
+  }
+});

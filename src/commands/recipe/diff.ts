@@ -1,6 +1,7 @@
 // kite recipe diff <recipe>: the recipe clone's uncommitted changes, as
-// `git diff HEAD` (coloured on a terminal), and the untracked files a diff
-// leaves out.
+// `git diff HEAD`, and the untracked files a diff leaves out. The diff is
+// recipe text: it goes through the terminal filter line by line, coloured
+// by kite (not git) on a terminal.
 
 import type { Context } from '../../cli/context.js';
 import { diffRecipe } from '../../operations/recipe-diff.js';
@@ -8,8 +9,7 @@ import { recipeLocation } from './maintain.js';
 
 export async function run(ctx: Context, recipe: string): Promise<void> {
   const { dir, name } = recipeLocation(ctx, recipe);
-  const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !ctx.io.json;
-  const d = await diffRecipe(dir, color);
+  const d = await diffRecipe(dir, false);
   if (ctx.io.json) {
     ctx.io.jsonData({ recipe: name, changes: d.changes.map((c) => ({ path: c.path, status: c.code, ...(c.from ? { from: c.from } : {}) })), diff: d.diff });
     return;
@@ -18,6 +18,15 @@ export async function run(ctx: Context, recipe: string): Promise<void> {
     ctx.io.info(`${name}: no uncommitted changes`);
     return;
   }
-  if (d.diff) process.stdout.write(d.diff.endsWith('\n') ? d.diff : `${d.diff}\n`);
+  const color = Boolean(process.stdout.isTTY);
+  if (d.diff) for (const line of d.diff.replace(/\n$/, '').split('\n')) ctx.io.data(color ? paintDiffLine(ctx, line) : line);
   for (const path of d.untracked) ctx.io.info(`untracked: ${path}`);
+}
+
+function paintDiffLine(ctx: Context, line: string): string {
+  if (/^(diff |index |--- |\+\+\+ )/.test(line)) return ctx.io.paint('bold', line);
+  if (line.startsWith('@@')) return ctx.io.paint('cyan', line);
+  if (line.startsWith('+')) return ctx.io.paint('green', line);
+  if (line.startsWith('-')) return ctx.io.paint('red', line);
+  return line;
 }
