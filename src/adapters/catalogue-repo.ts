@@ -7,20 +7,14 @@
 
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
+import { gitClient, NETWORK_TIMEOUT_MS } from './git-client.js';
 import { writeAtomic } from './abra-dir.js';
 import { CATALOGUE_FILE, parseCatalogue, type Catalogue } from '../core/catalogue.js';
 import { NotFoundError, RemoteError, UsageError } from '../core/errors.js';
 
-const NETWORK_TIMEOUT_MS = 60_000;
-
-// never prompt for credentials or host keys: fail, and say so (git inherits these)
-process.env.GIT_TERMINAL_PROMPT = '0';
-process.env.GIT_SSH_COMMAND ??= 'ssh -o BatchMode=yes';
-
-// (no .env(): simple-git refuses an explicit environment carrying GIT_SSL_CAINFO and the like)
 function git(dir?: string): SimpleGit {
-  return simpleGit({ baseDir: dir, timeout: { block: NETWORK_TIMEOUT_MS } });
+  return gitClient(dir, { timeoutMs: NETWORK_TIMEOUT_MS });
 }
 
 export interface CatalogueSync {

@@ -7,7 +7,8 @@
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
+import { gitClient } from './git-client.js';
 import { parseEnvFile } from '../core/env-file.js';
 import { composeFilesFor } from '../core/compose-files.js';
 import { newestRelease } from '../core/lint/release-tags.js';
@@ -19,10 +20,9 @@ const MAX_FILES = 5000;
 const COMPOSE_FILE_NAME = /^(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/;
 
 // Local git commands only (nothing here talks to a remote), in the caller's
-// environment. (simple-git refuses an explicit env() that carries variables
-// such as GIT_SSL_CAINFO, so none is passed.)
+// environment (see git-client.ts).
 function git(dir: string): SimpleGit {
-  return simpleGit({ baseDir: dir });
+  return gitClient(dir);
 }
 
 export async function readRecipeFiles(dir: string, name: string): Promise<RecipeFiles> {
@@ -140,7 +140,7 @@ export async function createRecipeRepo(dir: string, files: Record<string, string
 }
 
 async function requireIdentity(identity: GitIdentity): Promise<void> {
-  const g = simpleGit();
+  const g = gitClient();
   const configured = async (key: string, envKey: string): Promise<boolean> => {
     if (process.env[envKey]) return true;
     try {

@@ -8,19 +8,14 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
+import { gitClient, NETWORK_TIMEOUT_MS } from './git-client.js';
 import type { TagInfo } from '../core/versions.js';
 import { NotFoundError, RemoteError } from '../core/errors.js';
 import { gitWriteError } from './local-write-error.js';
 
-const NETWORK_TIMEOUT_MS = 60_000;
-
-// never prompt for credentials or host keys: fail, and say so (git inherits these)
-process.env.GIT_TERMINAL_PROMPT = '0';
-process.env.GIT_SSH_COMMAND ??= 'ssh -o BatchMode=yes';
-
 function git(dir?: string): SimpleGit {
-  return simpleGit({ baseDir: dir, timeout: { block: NETWORK_TIMEOUT_MS } });
+  return gitClient(dir, { timeoutMs: NETWORK_TIMEOUT_MS });
 }
 
 export interface FetchReport {

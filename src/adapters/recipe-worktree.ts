@@ -1,11 +1,11 @@
 // The git operations of recipe MAINTENANCE (upgrade -c, sync, release,
 // diff, reset) on a recipe's working tree: status, content at HEAD or a tag,
 // staging, commits, annotated tags, push, and discarding changes. simple-git
-// over the system git, in the caller's environment (simple-git refuses an
-// explicit env() carrying variables such as GIT_SSL_CAINFO, so none is
-// passed); the operator's git config (identity, signing, hooks) applies.
+// over the system git, in the caller's environment (see git-client.ts); the
+// operator's git config (identity, signing, hooks) applies.
 
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
+import { gitClient } from './git-client.js';
 import { NotFoundError, RemoteError, UsageError } from '../core/errors.js';
 import { isGitRepo } from './recipe-git.js';
 
@@ -54,8 +54,8 @@ export interface RecipeWorktree {
 
 export function openWorktree(dir: string): RecipeWorktree {
   if (!isGitRepo(dir)) throw new NotFoundError(`${dir} is not a git repository`, 'recipe maintenance works on git clones; fetch the recipe with `kite recipe fetch <recipe>` or `git init` it');
-  const g: SimpleGit = simpleGit({ baseDir: dir });
-  const network: SimpleGit = simpleGit({ baseDir: dir, timeout: { block: NETWORK_TIMEOUT_MS } });
+  const g: SimpleGit = gitClient(dir);
+  const network: SimpleGit = gitClient(dir, { timeoutMs: NETWORK_TIMEOUT_MS });
   const attempt = async (args: string[]): Promise<string | undefined> => {
     try {
       return await g.raw(args);
