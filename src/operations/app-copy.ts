@@ -1,15 +1,16 @@
 // `app cp`: files and directories between this machine and a service's
 // container, through the Engine API's archive endpoints, with docker cp's
-// placement rules (src/core/copy-paths.ts) and kite's own tar code
-// (src/core/tar.ts). Local files are streamed, never held whole in memory.
+// placement rules (src/core/copy-paths.ts) and tar-stream for the archives
+// (what Go's archive/tar on the daemon side reads and writes: ustar, PAX and
+// GNU long names). Local files are streamed, never held whole in memory.
 
 import { createReadStream, promises as fsp, type Stats } from 'node:fs';
 import { Readable } from 'node:stream';
 import { dirname, join, posix, resolve, sep } from 'node:path';
+import * as tarStream from 'tar-stream';
 import type { DockerPort } from '../ports/docker.js';
 import { planCopy, placeCopy, rebaseEntry, type DestinationKind } from '../core/copy-paths.js';
-import { encodeHeader, endOfArchive, normaliseName, TarFormatError, TarReader, zeroPad, type TarHeader } from '../core/tar.js';
-import { ConflictError, DockerApiError, NotFoundError, UsageError } from '../core/errors.js';
+import { ConflictError, DockerApiError, KiteError as KiteErrorBase, NotFoundError, UsageError } from '../core/errors.js';
 import { findServiceContainer } from './app-exec.js';
 
 export interface CopyResult {
@@ -44,7 +45,7 @@ async function copyIn(docker: DockerPort, containerId: string, service: string, 
     if (!parent?.isDir) throw new NotFoundError(`directory ${place.dir} does not exist in the ${service} container`, 'create it first, e.g. with `kite app run <domain> ' + service + ' mkdir -p ' + place.dir + '`');
   }
   const counts = { files: 0, directories: 0, bytes: 0 };
-  const tar = Readable.from(packLocal(local, st, place.rootName, counts));
+  const tar = packLocal(local, st, place.rootName, counts);
   try {
     await docker.putArchive(containerId, place.dir, tar);
   } catch (e) {
@@ -54,46 +55,75 @@ async function copyIn(docker: DockerPort, containerId: string, service: string, 
   return { direction: 'to-container', service, from: local, to: `${service}:${remote}`, ...counts };
 }
 
+type Counts = { files: number; directories: number; bytes: number };
+type Sink = ReturnType<tarStream.Pack['entry']>;
+type EntryHeader = Parameters<tarStream.Pack['entry']>[0];
+
 /** The tar stream of a local file or tree, its root entry named `rootName` (`''`: contents only). */
-async function* packLocal(path: string, st: Stats, rootName: string, counts: { files: number; directories: number; bytes: number }): AsyncGenerator<Buffer> {
-  yield* packEntry(path, st, rootName, counts);
-  yield endOfArchive();
+export function packLocal(path: string, st: Stats, rootName: string, counts: Counts): Readable {
+  const pack = tarStream.pack();
+  packEntry(pack, path, st, rootName, counts).then(
+    () => pack.finalize(),
+    (e: Error) => pack.destroy(e),
+  );
+  return Readable.from(pack);
 }
 
-async function* packEntry(path: string, st: Stats, name: string, counts: { files: number; directories: number; bytes: number }): AsyncGenerator<Buffer> {
-  const mtime = Math.floor(st.mtimeMs / 1000);
+/** one entry (and, for a directory, its children) into the pack; resolves once written */
+function addEntry(pack: tarStream.Pack, header: EntryHeader, body?: (sink: Sink) => Promise<void>): Promise<void> {
+  return new Promise((done, fail) => {
+    const sink = pack.entry(header, (err) => (err ? fail(err) : done()));
+    if (!body) return;
+    body(sink).then(
+      () => sink.end(undefined),
+      (e: Error) => {
+        sink.destroy(e);
+        fail(e);
+      },
+    );
+  });
+}
+
+function write(sink: Sink, chunk: Buffer): Promise<void> {
+  return sink.write(chunk) ? Promise.resolve() : new Promise((r) => sink.once('drain', r));
+}
+
+async function packEntry(pack: tarStream.Pack, path: string, st: Stats, name: string, counts: Counts): Promise<void> {
+  const mtime = new Date(Math.floor(st.mtimeMs / 1000) * 1000);
   const mode = st.mode & 0o7777;
   if (st.isDirectory()) {
     if (name) {
-      yield encodeHeader({ name, type: 'directory', mode, size: 0, mtime });
+      await addEntry(pack, { name, type: 'directory', mode, mtime });
       counts.directories++;
     }
     const children = (await fsp.readdir(path)).sort();
     for (const child of children) {
       const p = join(path, child);
       const cst = await fsp.lstat(p);
-      yield* packEntry(p, cst, name ? `${name}/${child}` : child, counts);
+      await packEntry(pack, p, cst, name ? `${name}/${child}` : child, counts);
     }
     return;
   }
   if (st.isSymbolicLink()) {
-    yield encodeHeader({ name, type: 'symlink', mode, size: 0, mtime, linkname: await fsp.readlink(path) });
+    await addEntry(pack, { name, type: 'symlink', mode, mtime, linkname: await fsp.readlink(path) });
     counts.files++;
     return;
   }
   if (!st.isFile()) return; // sockets, fifos, devices: docker cp skips them too
-  yield encodeHeader({ name, type: 'file', mode, size: st.size, mtime });
-  let written = 0;
-  for await (const chunk of createReadStream(path)) {
-    const buf = chunk as Buffer;
-    // a file that grows while we read it must not break the archive
-    const piece = buf.subarray(0, Math.max(0, st.size - written));
-    written += piece.length;
-    if (piece.length > 0) yield piece;
-    if (written >= st.size) break;
-  }
-  if (written < st.size) yield Buffer.alloc(st.size - written); // it shrank: pad to the size we announced
-  yield zeroPad(st.size);
+  await addEntry(pack, { name, type: 'file', mode, mtime, size: st.size }, async (sink) => {
+    let written = 0;
+    if (st.size > 0) {
+      for await (const chunk of createReadStream(path)) {
+        const buf = chunk as Buffer;
+        // a file that grows while we read it must not break the archive
+        const piece = buf.subarray(0, Math.max(0, st.size - written));
+        written += piece.length;
+        if (piece.length > 0) await write(sink, piece);
+        if (written >= st.size) break;
+      }
+    }
+    if (written < st.size) await write(sink, Buffer.alloc(st.size - written)); // it shrank: pad to the size we announced
+  });
   counts.files++;
   counts.bytes += st.size;
 }
@@ -134,74 +164,77 @@ function rootOf(remote: string, statName?: string): string {
   return normaliseName(statName || posix.basename(remote.replace(/\/+$/, '')) || '.');
 }
 
-async function unpackLocal(tar: Readable, fromRoot: string, dir: string, toRoot: string, counts: { files: number; directories: number; bytes: number }): Promise<void> {
-  const reader = new TarReader();
+/** Unpack the daemon's archive into `dir`, its root entry `fromRoot` renamed `toRoot` (docker cp's placement). */
+export async function unpackLocal(tar: Readable, fromRoot: string, dir: string, toRoot: string, counts: Counts): Promise<void> {
+  const extract = tarStream.extract();
   const realDir = await fsp.realpath(dir);
-  let file: { handle: fsp.FileHandle; path: string; header: TarHeader } | undefined;
   const dirTimes: { path: string; mtime: number }[] = [];
-  const finish = async () => {
-    if (!file) return;
-    const f = file;
-    file = undefined;
-    await f.handle.close();
-    await fsp.chmod(f.path, f.header.mode);
-    await fsp.utimes(f.path, f.header.mtime, f.header.mtime);
-  };
+  const rebase = (name: string) => (fromRoot === '.' ? rebaseEntry(name, '', toRoot) : rebaseEntry(name, fromRoot, toRoot));
+  tar.on('error', (e) => extract.destroy(e));
+  tar.pipe(extract as unknown as NodeJS.WritableStream);
   try {
-    for await (const chunk of tar) {
-      for (const ev of reader.push(chunk as Buffer)) {
-        if (ev.kind === 'data') {
-          if (file) await file.handle.write(ev.data);
-          continue;
+    for await (const entry of extract) {
+      const h = entry.header;
+      const rel = rebase(normaliseName(h.name));
+      if (rel === undefined) {
+        entry.resume(); // the root directory itself, when copying its contents
+        continue;
+      }
+      const path = join(dir, ...rel.split('/'));
+      const mode = h.mode & 0o7777;
+      const mtime = Math.floor(h.mtime.getTime() / 1000);
+      await ensureInside(realDir, dirname(path));
+      if (h.type === 'directory') {
+        const existing = await lstatOrUndefined(path);
+        if (existing && !existing.isDirectory()) throw new ConflictError(`cannot replace ${path} with a directory`);
+        if (!existing) await fsp.mkdir(path, { mode: mode | 0o700 });
+        dirTimes.push({ path, mtime });
+        counts.directories++;
+      } else if (h.type === 'file' || h.type === 'contiguous-file') {
+        const existing = await lstatOrUndefined(path);
+        if (existing?.isDirectory()) throw new ConflictError(`cannot replace the directory ${path} with a file`);
+        if (existing?.isSymbolicLink()) await fsp.unlink(path); // never write through a link
+        const handle = await fsp.open(path, 'w', mode | 0o200);
+        try {
+          for await (const chunk of entry) await handle.write(chunk as Buffer);
+        } finally {
+          await handle.close();
         }
-        if (ev.kind === 'entry-end') {
-          await finish();
-          continue;
-        }
-        const h = ev.header;
-        const rel = fromRoot === '.' ? rebaseEntry(h.name, '', toRoot) : rebaseEntry(h.name, fromRoot, toRoot);
-        if (rel === undefined) continue; // the root directory itself, when copying its contents
-        const path = join(dir, ...rel.split('/'));
-        await ensureInside(realDir, dirname(path));
-        if (h.type === 'directory') {
-          const existing = await lstatOrUndefined(path);
-          if (existing && !existing.isDirectory()) throw new ConflictError(`cannot replace ${path} with a directory`);
-          if (!existing) await fsp.mkdir(path, { mode: h.mode | 0o700 });
-          dirTimes.push({ path, mtime: h.mtime });
-          counts.directories++;
-        } else if (h.type === 'file') {
-          const existing = await lstatOrUndefined(path);
-          if (existing?.isDirectory()) throw new ConflictError(`cannot replace the directory ${path} with a file`);
-          if (existing?.isSymbolicLink()) await fsp.unlink(path); // never write through a link
-          file = { handle: await fsp.open(path, 'w', h.mode | 0o200), path, header: h };
-          counts.files++;
-          counts.bytes += h.size;
-        } else if (h.type === 'symlink' && h.linkname !== undefined) {
-          const existing = await lstatOrUndefined(path);
-          if (existing?.isDirectory()) throw new ConflictError(`cannot replace the directory ${path} with a symlink`);
-          if (existing) await fsp.unlink(path);
-          await fsp.symlink(h.linkname, path);
-          counts.files++;
-        } else if (h.type === 'hardlink' && h.linkname !== undefined) {
-          const targetRel = fromRoot === '.' ? rebaseEntry(h.linkname, '', toRoot) : rebaseEntry(h.linkname, fromRoot, toRoot);
-          if (targetRel === undefined) continue;
+        await fsp.chmod(path, mode);
+        await fsp.utimes(path, mtime, mtime);
+        counts.files++;
+        counts.bytes += h.size;
+      } else if (h.type === 'symlink' && h.linkname) {
+        const existing = await lstatOrUndefined(path);
+        if (existing?.isDirectory()) throw new ConflictError(`cannot replace the directory ${path} with a symlink`);
+        if (existing) await fsp.unlink(path);
+        await fsp.symlink(h.linkname, path);
+        counts.files++;
+      } else if (h.type === 'link' && h.linkname) {
+        const targetRel = rebase(h.linkname);
+        if (targetRel !== undefined) {
           const existing = await lstatOrUndefined(path);
           if (existing) await fsp.unlink(path);
           await fsp.link(join(dir, ...targetRel.split('/')), path);
           counts.files++;
         }
       }
+      entry.resume(); // whatever is left of an entry kite does not write (devices, fifos)
     }
-    reader.end();
-    await finish();
   } catch (e) {
-    if (file) await file.handle.close().catch(() => undefined);
     tar.destroy();
-    if (e instanceof TarFormatError) throw new DockerApiError(`the archive from the container is broken: ${e.message}`);
-    throw e;
+    if (e instanceof KiteErrorBase) throw e;
+    if ((e as NodeJS.ErrnoException).syscall) throw e; // a local file system error
+    throw new DockerApiError(`the archive from the container is broken: ${(e as Error).message}`);
   }
   // directory times last: writing files into them changed their mtimes
   for (const d of dirTimes.reverse()) await fsp.utimes(d.path, d.mtime, d.mtime).catch(() => undefined);
+}
+
+/** `./a/b/` → `a/b`; the archive root itself becomes `.` */
+export function normaliseName(name: string): string {
+  const parts = name.split('/').filter((p) => p !== '' && p !== '.');
+  return parts.length === 0 ? '.' : parts.join('/');
 }
 
 /** Refuse to write through a symlink that leads out of the destination. */
