@@ -31,7 +31,9 @@ export class Context {
   docker = (server: string): Promise<DockerPort> => {
     let c = this.clients.get(server);
     if (!c) {
-      c = import('../adapters/docker/engine.js').then(({ connectDocker }) => connectDocker(server, { sshConfig: process.env.KITE_SSH_CONFIG || undefined }));
+      c = Promise.all([import('../adapters/docker/engine.js'), import('../adapters/docker/ssh-mux.js')]).then(async ([{ connectDocker }, { persistSetting }]) =>
+        connectDocker(server, { sshConfig: process.env.KITE_SSH_CONFIG || undefined, persistSeconds: server === 'default' ? 0 : await persistSetting(this.dir.root) }),
+      );
       this.clients.set(server, c);
       c.then((d) => this.io.debug(`connected to ${server} (Engine API ${d.apiVersion})`), () => this.clients.delete(server));
     }

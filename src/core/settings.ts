@@ -7,18 +7,24 @@
 //   catalogue:
 //     url: https://git.coopcloud.tech/toolshed/recipes-catalogue-json.git
 //     mirrors: []
+//   ssh:
+//     persist: 60     # seconds an idle SSH connection is kept for the next
+//                     # command (ssh's ControlPersist); 0 or false: none
 
 import { parse } from 'yaml';
 import { RecipeError } from './errors.js';
+import { DEFAULT_SSH_PERSIST_SECONDS } from './ssh-config.js';
 
 export interface Settings {
   recipes: { base: string; mirrors: string[] };
   catalogue: { url: string; mirrors: string[] };
+  ssh: { persist: number };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   recipes: { base: 'https://git.coopcloud.tech/coop-cloud', mirrors: [] },
   catalogue: { url: 'https://git.coopcloud.tech/toolshed/recipes-catalogue-json.git', mirrors: [] },
+  ssh: { persist: DEFAULT_SSH_PERSIST_SECONDS },
 };
 
 export function parseSettings(text: string | undefined, file: string): Settings {
@@ -40,9 +46,16 @@ export function parseSettings(text: string | undefined, file: string): Settings 
     if (typeof v !== 'string') throw new RecipeError('must be a URL', file, { key });
     return v.replace(/\/+$/, '');
   };
+  const seconds = (v: unknown, key: string, d: number): number => {
+    if (v === undefined || v === null) return d;
+    if (v === false) return 0;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 86_400) throw new RecipeError('must be a whole number of seconds (0 to 86400), or false', file, { key });
+    return v;
+  };
   return {
     recipes: { base: str(o.recipes?.base, 'recipes.base', DEFAULT_SETTINGS.recipes.base), mirrors: list(o.recipes?.mirrors, 'recipes.mirrors') },
     catalogue: { url: str(o.catalogue?.url, 'catalogue.url', DEFAULT_SETTINGS.catalogue.url), mirrors: list(o.catalogue?.mirrors, 'catalogue.mirrors') },
+    ssh: { persist: seconds(o.ssh?.persist, 'ssh.persist', DEFAULT_SETTINGS.ssh.persist) },
   };
 }
 

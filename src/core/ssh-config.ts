@@ -2,6 +2,9 @@
 // port ssh would really use after applying ~/.ssh/config (aliases, Match
 // blocks, defaults). `server ls` shows these, as abra's HOST/USER/PORT.
 
+/** how long an idle SSH connection is kept for the next command (kite.yml `ssh.persist`) */
+export const DEFAULT_SSH_PERSIST_SECONDS = 60;
+
 export interface SshTarget {
   host: string;
   user: string;

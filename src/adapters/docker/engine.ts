@@ -43,6 +43,8 @@ function ping(socketPath: string): Promise<string | undefined> {
 
 export interface ConnectOptions {
   sshConfig?: string;
+  /** keep the SSH connection this many seconds for the next command (kite.yml `ssh.persist`); 0 or unset: none */
+  persistSeconds?: number;
   /** the local daemon's socket, for the `default` server */
   localSocket?: string;
   /** X-Registry-Auth per image (default: the operator's docker config.json and credential helpers) */
@@ -59,7 +61,7 @@ export async function connectDocker(server: string, opts: ConnectOptions = {}): 
   if (server === LOCAL_SERVER) {
     socketPath = opts.localSocket ?? localDockerSocket();
   } else {
-    tunnel = await openTunnel(server, { sshConfig: opts.sshConfig });
+    tunnel = await openTunnel(server, { sshConfig: opts.sshConfig, persistSeconds: opts.persistSeconds });
     socketPath = tunnel.socketPath;
   }
   let serverVersion: string | undefined;

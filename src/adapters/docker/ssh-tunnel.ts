@@ -14,12 +14,20 @@
 // ssh runs in its own process group, so an operator's Ctrl-C reaches kite
 // alone: kite then still has the connection to release its deploy lock and
 // record the interruption, and closes it itself.
+//
+// Connections are reused across commands through ssh's ControlMaster (see
+// ssh-mux.ts): the forward is then asked of a master kept in the background
+// for `ssh.persist` seconds, and cancelled when the command ends. The `cat`
+// session still runs per command, through the master: it keeps the master
+// busy (not idle) while the command runs, it set TCP_NODELAY on the master's
+// connection once and for all, and it still ends when kite dies.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SshError } from '../../core/errors.js';
+import { cancelArgs, controlDir, controlPath, FORWARD_DIR_PREFIX, muxOptions, NO_MUX_OPTIONS, spawnDetached, sweepStaleForwards } from './ssh-mux.js';
 
 export const REMOTE_DOCKER_SOCKET = '/var/run/docker.sock';
 /** the session kept open beside the forward, see above */
@@ -39,9 +47,10 @@ export function sshDestination(server: string): string {
   return `ssh://${m[1] ? m[1] + '@' : ''}${m[2]}:${m[3]}`;
 }
 
-export function sshArgs(server: string, socketPath: string, sshConfig?: string): string[] {
+export function sshArgs(server: string, socketPath: string, sshConfig?: string, mux: string[] = []): string[] {
   const args = [
     '-T',
+    ...mux,
     '-o', 'BatchMode=yes',
     '-o', 'ExitOnForwardFailure=yes',
     '-o', 'StreamLocalBindUnlink=yes',
@@ -56,7 +65,10 @@ export function sshArgs(server: string, socketPath: string, sshConfig?: string):
 
 /** Turn ssh's stderr into a message and a next step. */
 export function explainSshFailure(stderr: string): { message: string; hint: string } {
-  const text = stderr.trim().split('\n').filter((l) => !/^Warning: Permanently added/.test(l)).join(' ');
+  const lines = stderr.trim().split('\n').map((l) => l.trimEnd()).filter((l) => l && !/^Warning: Permanently added|^ControlSocket .* already exists, disabling multiplexing/.test(l));
+  const hostKey = explainHostKey(lines);
+  if (hostKey) return hostKey;
+  const text = lines.join(' ');
   const hints: [RegExp, string][] = [
     [/Could not resolve hostname/i, 'check the server name, or add a Host entry for it in ~/.ssh/config'],
     [/Connection refused/i, 'is sshd running on the server, and is the Port in ~/.ssh/config right?'],
@@ -70,10 +82,48 @@ export function explainSshFailure(stderr: string): { message: string; hint: stri
   return { message: text || 'ssh exited without saying why', hint };
 }
 
-export async function openTunnel(server: string, opts: { sshConfig?: string; timeoutMs?: number } = {}): Promise<Tunnel> {
-  const dir = mkdtempSync(join(tmpdir(), 'kite-ssh-'));
+/**
+ * A host key that changed, or that is not known: ssh's key lines are kept
+ * (fingerprint, offending entry, the known_hosts file), its banner and
+ * prose are not; the hint names the file and how to remove the old key.
+ */
+function explainHostKey(lines: string[]): { message: string; hint: string } | undefined {
+  const text = lines.join('\n');
+  const changed = /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed/i.test(text);
+  if (!changed && !/Host key verification failed|No \S+ host key is known for/i.test(text)) return undefined;
+  const kept = lines.filter((l) => /^The fingerprint for|^(SHA256|MD5):|^Offending |^Host key for |^Host key verification failed|^No \S+ host key is known for|^Matching host key in /.test(l.trim()));
+  const offending = /Offending \S+ key in (.+):(\d+)/.exec(text);
+  const host = /Host key for (\S+) has changed/.exec(text)?.[1] ?? /host key is known for (\S+)/.exec(text)?.[1];
+  const file = offending?.[1] ?? /Add correct host key in (.+?) to get rid/.exec(text)?.[1];
+  if (changed) {
+    const where = file ? `${file}${offending ? ` (line ${offending[2]})` : ''}` : 'your known_hosts file';
+    const remove = file && host ? `ssh-keygen -f "${file}" -R "${host}"` : `ssh-keygen -R <host>`;
+    return {
+      message: ['the host key of the server has changed (REMOTE HOST IDENTIFICATION HAS CHANGED): ssh refused to connect', ...kept.map((l) => `  ${l.trim()}`)].join('\n'),
+      hint: `the key in ${where} is not the one the server sent. If the server was reinstalled or its key rotated, remove the old key with \`${remove}\` and connect once with \`ssh <server>\` to check and accept the new one; otherwise someone may be intercepting the connection`,
+    };
+  }
+  return {
+    message: ['the host key of the server is not known: ssh refused to connect', ...kept.map((l) => `  ${l.trim()}`)].join('\n'),
+    hint: `connect once with \`ssh <server>\` to check the server's host key and add it to your known_hosts file (~/.ssh/known_hosts, or the UserKnownHostsFile of the Host entry)`,
+  };
+}
+
+export interface TunnelOptions {
+  sshConfig?: string;
+  timeoutMs?: number;
+  /** reuse a master connection kept this many seconds after its last use; 0 or unset: a connection of its own */
+  persistSeconds?: number;
+}
+
+export async function openTunnel(server: string, opts: TunnelOptions = {}): Promise<Tunnel> {
+  const muxDir = opts.persistSeconds ? controlDir() : undefined;
+  if (muxDir) sweepStaleForwards(muxDir, REMOTE_DOCKER_SOCKET);
+  const master = muxDir ? controlPath(muxDir, server, opts.sshConfig) : undefined;
+  const dir = muxDir ? mkdtempSync(join(muxDir, `${FORWARD_DIR_PREFIX}${process.pid}-`)) : mkdtempSync(join(tmpdir(), FORWARD_DIR_PREFIX));
   const socketPath = join(dir, 'docker.sock');
-  const child: ChildProcess = spawn('ssh', sshArgs(server, socketPath, opts.sshConfig), {
+  const mux = master ? muxOptions(master, opts.persistSeconds ?? 0) : NO_MUX_OPTIONS;
+  const child: ChildProcess = spawn('ssh', sshArgs(server, socketPath, opts.sshConfig, mux), {
     stdio: ['pipe', 'ignore', 'pipe'],
     detached: true,
   });
@@ -82,8 +132,15 @@ export async function openTunnel(server: string, opts: { sshConfig?: string; tim
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
   let lostError: SshError | undefined;
   let closing = false;
+  let cancelled = false;
+  // the forward lives in the master, not in our ssh: cancel it there (once)
+  const cancelForward = () => {
+    if (!master || cancelled) return;
+    cancelled = true;
+    spawnDetached(cancelArgs(master, sshDestination(server), socketPath, REMOTE_DOCKER_SOCKET, opts.sshConfig));
+  };
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
-  const onProcessExit = () => { child.kill(); cleanup(); };
+  const onProcessExit = () => { child.kill(); cancelForward(); cleanup(); };
   process.once('exit', onProcessExit);
 
   const exited = new Promise<number | null>((resolve) => {
@@ -112,10 +169,11 @@ export async function openTunnel(server: string, opts: { sshConfig?: string; tim
     }
     if (Date.now() > deadline) {
       child.kill();
+      cancelForward();
       cleanup();
       throw new SshError(server, 'timed out opening the SSH connection', 'check that `ssh <server>` works without a prompt');
     }
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 3));
   }
 
   return {
@@ -124,8 +182,14 @@ export async function openTunnel(server: string, opts: { sshConfig?: string; tim
     close() {
       closing = true;
       child.kill();
+      cancelForward();
       cleanup();
       process.removeListener('exit', onProcessExit);
+      // a mux client handed its stdio to the master, which holds it until the
+      // remote session has ended: kite does not wait for that to exit
+      child.stdin?.destroy();
+      child.stderr?.destroy();
+      child.unref();
     },
   };
 }
