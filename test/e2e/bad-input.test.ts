@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sandbox, SERVER, docker, purgeStack, stackObjects } from './harness.js';
+import { unreachableSshConfig } from './ssh-fixtures.js';
 
 const DOMAIN = 'bad.kite.test';
 const STACK = 'bad_kite_test';
@@ -87,7 +88,7 @@ test('an app on an unknown server fails with an SSH hint', async () => {
 test('an unreachable server fails fast and clearly', async () => {
   mkdirSync(join(sb.abraDir, 'servers', 'kite-unreachable'));
   writeFileSync(sb.envPath('down.kite.test', 'kite-unreachable'), 'TYPE=kite-test-app\nDOMAIN=down.kite.test\n');
-  const r = await sb.kite(['app', 'deploy', 'down.kite.test']);
+  const r = await sb.kite(['app', 'deploy', 'down.kite.test'], { KITE_SSH_CONFIG: await unreachableSshConfig() });
   assert.equal(r.code, 4, r.stderr);
   assert.match(r.stderr, /server kite-unreachable: .*Connection refused/);
 });

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sandbox, docker } from './harness.js';
+import { unreachableSshConfig } from './ssh-fixtures.js';
 import { serverListProblems, shapeProblems } from './schemas.js';
 
 const sb = new Sandbox();
@@ -78,8 +79,9 @@ test('server list -m: an array of {name, host, user, port}', async () => {
 });
 
 test('server add of an unreachable server is exit 4 and leaves nothing', async () => {
-  const r = await sb.kite(['server', 'add', 'kite-unreachable']);
+  const r = await sb.kite(['server', 'add', 'kite-unreachable'], { KITE_SSH_CONFIG: await unreachableSshConfig() });
   assert.equal(r.code, 4);
+  assert.match(r.stderr, /Connection refused/);
   assert.equal(existsSync(join(sb.abraDir, 'servers', 'kite-unreachable')), false);
 });
 
@@ -122,7 +124,7 @@ test('server prune: unknown server → 5, unreachable server → 4, bad filter �
   const u = await sb.kite(['server', 'prune', 'nope.example.com', '-f']);
   assert.equal(u.code, 5);
   mkdirSync(join(sb.abraDir, 'servers', 'kite-unreachable'));
-  const d = await sb.kite(['server', 'prune', 'kite-unreachable', '-f']);
+  const d = await sb.kite(['server', 'prune', 'kite-unreachable', '-f'], { KITE_SSH_CONFIG: await unreachableSshConfig() });
   assert.equal(d.code, 4);
   assert.match(d.stderr, /server kite-unreachable/);
   const f = await sb.kite(['server', 'prune', 'kite-test', '-f', '--filter', 'dangling=false']);
