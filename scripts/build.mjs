@@ -36,3 +36,13 @@ await build({
   banner: { js: "import { createRequire as __kiteCreateRequire } from 'node:module'; const require = __kiteCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+// `kite --version` loads this one file alone (bin/kite.js): no chunks, no banner
+await build({
+  entryPoints: { 'cli/version': 'src/cli/version.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});

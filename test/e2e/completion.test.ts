@@ -112,8 +112,14 @@ const DOCKERODE = /dockerode|docker-modem|ssh2|\/chunks\/docker-[A-Z0-9]+\.js$/;
 /** @clack/prompts, likewise: bundled into the clack-prompter chunk */
 const DOCKER_OR_PROMPTS = new RegExp(`@clack|\\/chunks\\/clack-prompter-|${DOCKERODE.source}`);
 
-test('kite --version and kite __complete load neither @clack/prompts nor dockerode', () => {
-  for (const args of [['--version'], ['__complete', '--', 'app', 'deploy', '']]) {
+test('kite --version loads one small file of the build, not the command tree', () => {
+  const loaded = modulesLoaded(['--version']);
+  assert.ok(loaded.some((u) => u.endsWith('/bin/kite.js')), `the hook saw kite start: ${loaded.join(', ')}`);
+  assert.deepEqual(loaded.filter((u) => u.includes('/dist/')).map((u) => u.slice(u.indexOf('/dist/'))), ['/dist/cli/version.js']);
+});
+
+test('kite __complete loads neither @clack/prompts nor dockerode', () => {
+  for (const args of [['__complete', '--', 'app', 'deploy', '']]) {
     const loaded = modulesLoaded(args);
     assert.ok(loaded.some((u) => u.endsWith('/dist/cli/main.js')), `the hook saw kite start: ${loaded.join(', ')}`);
     assert.deepEqual(loaded.filter((u) => DOCKER_OR_PROMPTS.test(u)), [], `kite ${args.join(' ')}`);
