@@ -10,6 +10,7 @@ import { interpolateTree } from './interpolate-tree.js';
 import { mergeConfigs } from './merge.js';
 import { normaliseFile } from './normalise.js';
 import { Reader } from './read.js';
+import { validateComposeSchema } from './schema.js';
 import type { ComposeConfig, ComposeSource } from './types.js';
 import { parseYaml } from './yaml.js';
 
@@ -41,6 +42,8 @@ export function loadCompose(
     const reader = new Reader(source.file);
     const parsed = parseYaml(source.text, source.file);
     const interpolated = interpolateTree(parsed, lookup, source.file);
+    // docker/cli's order: interpolate (and cast), then the 3.x schema, then read
+    validateComposeSchema(interpolated, source.file);
     return normaliseFile(interpolated, reader, { lookup, workingDir: options.workingDir, home });
   });
 
