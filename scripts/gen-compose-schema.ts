@@ -6,8 +6,13 @@
 //   node --import tsx scripts/gen-compose-schema.ts --check  exit 1 if it is stale
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import standaloneCode from 'ajv/dist/standalone/index.js';
+import * as standaloneModule from 'ajv/dist/standalone/index.js';
 import { COMPOSE_V3_SCHEMA } from '../src/core/compose/schema-v3.js';
+
+// a CommonJS module: its default export is one level down or two, depending on the loader
+type Standalone = (ajv: Ajv, validate: unknown) => string;
+const m = standaloneModule as unknown as { default: Standalone | { default: Standalone } };
+const standaloneCode: Standalone = typeof m.default === 'function' ? m.default : m.default.default;
 
 export const GENERATED = new URL('../src/core/compose/schema-v3.generated.ts', import.meta.url);
 
