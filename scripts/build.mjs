@@ -9,6 +9,7 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const UNUSED = resolve('scripts/stubs/unused-transport.cjs');
+const NO_DEBUG = resolve('scripts/stubs/no-debug.cjs');
 /** per package, the relative requires that resolve to the stub */
 const DROPPED = { dockerode: ['./session', './buildkit'], 'docker-modem': ['./ssh'] };
 const dropUnusedTransports = {
@@ -18,6 +19,8 @@ const dropUnusedTransports = {
       const pkg = /node_modules[\\/]([^\\/]+)[\\/]lib$/.exec(args.resolveDir)?.[1];
       return DROPPED[pkg]?.includes(args.path) ? { path: UNUSED } : undefined;
     });
+    // docker-modem's request log would print X-Registry-Auth headers (DEBUG=modem)
+    b.onResolve({ filter: /^debug$/ }, (args) => (/node_modules[\\/]docker-modem[\\/]/.test(args.resolveDir + '/') ? { path: NO_DEBUG } : undefined));
   },
 };
 
