@@ -45,6 +45,13 @@ test('a wrong type is refused in docker\'s words', () => {
   refused('version: 3.8\nservices: {}\n', /\(version\): must be a string/);
 });
 
+test('a version docker has no schema for is refused; 3, 3.0 to 3.13 and none are read', () => {
+  refused('version: "2.4"\nservices: {}\n', /^compose\.yml \(version\): unsupported Compose file version: 2\.4$/);
+  refused('version: "3.14"\nservices: {}\n', /unsupported Compose file version: 3\.14/);
+  for (const v of ['"3"', '"3.0"', '"3.8"', '"3.13"']) load(`version: ${v}\nservices: {}\n`);
+  load('services: {}\n');
+});
+
 test('enums and durations are checked', () => {
   refused(svc('deploy:\n  update_config:\n    order: first'), /\(services\.app\.deploy\.update_config\.order\): must be one of the following: "start-first", "stop-first"/);
   refused(svc('stop_grace_period: 10 seconds'), /\(services\.app\.stop_grace_period\): must be a duration/);

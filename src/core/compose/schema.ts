@@ -21,6 +21,11 @@ type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null }
  */
 export function validateComposeSchema(tree: unknown, file: string): void {
   if (!isObj(tree)) return;
+  // docker/cli has a schema for 3.0 to 3.13 ("3" and none mean the newest) and refuses any other
+  const version = tree.version;
+  if (typeof version === 'string' && version !== '' && !/^3(?:\.(?:[0-9]|1[0-3]))?$/.test(version)) {
+    throw new RecipeError(`unsupported Compose file version: ${version}`, file, { key: 'version' }, 'docker stack deploy and abra read compose files of version 3.x: set version: "3.8"');
+  }
   const check = validate as Validate;
   if (check(tree)) return;
   const { path, message } = mostSpecific(check.errors ?? []);
