@@ -4,6 +4,11 @@
 //   1. 50 apps on one server (kite-test)
 //   2. the same 50 apps spread over kite-test and kite-test-2 (two aliases
 //      of the same daemon: two SSH connections, queried in parallel)
+//   3. the same, with connection reuse off (kite.yml `ssh.persist: 0`): every
+//      run pays its SSH handshake, as docker's does
+// kite's connections are warm in 1 and 2: its unmeasured first run leaves an
+// SSH master (kept 60 s) that the measured runs go through. docker -H ssh://
+// opens its own ssh each time; that is what an operator waits for with it.
 // The apps are stacks made directly through the Engine API with abra's names
 // and labels (`<stack>_app`, com.docker.stack.namespace, coop-cloud.*), one
 // sleeping task each, and env files in a throwaway $ABRA_DIR. Everything is
@@ -79,7 +84,7 @@ async function createApps(local: DockerPort): Promise<void> {
 }
 
 /** a PATH directory whose `ssh` uses the rig's config, for docker's ssh:// helper */
-function sshWrapperDir(): string {
+export function sshWrapperDir(): string {
   const real = (process.env.PATH ?? '').split(':').map((d) => join(d || '.', 'ssh')).find((p) => existsSync(p));
   if (!real) throw new Error('no ssh in PATH');
   const dir = mkdtempSync(join(tmpdir(), 'kite-bench-ssh-'));
@@ -105,7 +110,7 @@ function removeOnSignal(): () => void {
   };
 }
 
-function measure(abraDir: string, servers: number, wrapper: string): Row {
+function measure(abraDir: string, servers: number, wrapper: string, target: number, how = 'warm'): Row {
   const env = { ABRA_DIR: abraDir, KITE_SSH_CONFIG: SSH_CONFIG, NO_COLOR: '1' };
   const kite = () => timed(process.execPath, [join(ROOT, 'bin/kite.js'), 'app', 'ls', '-S', '-m'], env);
   // one warm-up each (file cache, ssh known_hosts), and a check that kite saw every app deployed
@@ -129,11 +134,11 @@ function measure(abraDir: string, servers: number, wrapper: string): Row {
   const d = median(sshTimes);
   const where = servers === 1 ? 'one server' : `${servers} servers`;
   return {
-    name: `\`kite app ls -S -m\`, ${APPS} apps on ${where} vs one \`docker -H ssh:// service ls\` (median of ${RUNS}; local \`docker service ls\`: ${median(localTimes).toFixed(0)} ms)`,
+    name: `\`kite app ls -S -m\`, ${APPS} apps on ${where} (${how}) vs one \`docker -H ssh:// service ls\` (median of ${RUNS}; local \`docker service ls\`: ${median(localTimes).toFixed(0)} ms)`,
     kiteMs: k,
     baselineMs: d,
     ratio: k / d,
-    target: 2,
+    target,
   };
 }
 
@@ -149,13 +154,15 @@ export async function benchAppLs(): Promise<Row[]> {
       writeFileSync(join(abraDir, 'servers', 'kite-test', `${domain(i)}.env`), `TYPE=kite-test-app:1.0.0+1.0\nDOMAIN=${domain(i)}\n`, { mode: 0o600 });
     }
     await createApps(local);
-    const one = measure(abraDir, 1, wrapper);
+    const one = measure(abraDir, 1, wrapper, 2);
     // every other app moves to kite-test-2
     for (let i = 1; i < APPS; i += 2) {
       renameSync(join(abraDir, 'servers', 'kite-test', `${domain(i)}.env`), join(abraDir, 'servers', 'kite-test-2', `${domain(i)}.env`));
     }
-    const two = measure(abraDir, 2, wrapper);
-    return [one, two];
+    const two = measure(abraDir, 2, wrapper, 0.6);
+    writeFileSync(join(abraDir, 'kite.yml'), 'ssh:\n  persist: 0\n');
+    const cold = measure(abraDir, 2, wrapper, NaN, 'cold: ssh.persist 0');
+    return [one, two, cold];
   } finally {
     await removeBenchStacks(local);
     await local.close();
@@ -171,6 +178,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   else {
     console.log('| benchmark | kite (median ms) | baseline (median ms) | ratio | target |');
     console.log('| --- | ---: | ---: | ---: | ---: |');
-    for (const r of rows) console.log(`| ${r.name} | ${r.kiteMs.toFixed(1)} | ${r.baselineMs.toFixed(1)} | ${r.ratio.toFixed(2)}× | ≤ ${r.target}× |`);
+    for (const r of rows) console.log(`| ${r.name} | ${r.kiteMs.toFixed(1)} | ${r.baselineMs.toFixed(1)} | ${r.ratio.toFixed(2)}× | ${Number.isNaN(r.target) ? '(measured)' : `≤ ${r.target}×`} |`);
   }
 }
