@@ -4,7 +4,7 @@
 // running once its healthcheck passes) and stay so for the update monitor
 // window; a paused or rolled-back update and rejected tasks are failures.
 
-import type { Service, Task } from '../ports/docker.js';
+import type { Service, Task } from './engine-types.js';
 import type { FailedTask } from './errors.js';
 
 export const DEFAULT_MONITOR_MS = 5_000;

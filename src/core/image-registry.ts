@@ -3,7 +3,7 @@
 // or is `localhost`; otherwise the image is on Docker Hub, where a name
 // without `/` is an official image under `library/`.
 
-import type { RegistryRepo } from '../ports/registry.js';
+import type { RegistryRepo } from './registry-types.js';
 
 export const DOCKER_HUB = 'docker.io';
 

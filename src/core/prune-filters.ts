@@ -4,7 +4,7 @@
 // filter leaves it alone rather than pruning it all.
 
 import { UsageError } from './errors.js';
-import type { PruneKind } from '../ports/docker.js';
+import type { PruneKind } from './engine-types.js';
 
 export type PruneFilters = Record<string, string[]>;
 

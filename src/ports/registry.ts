@@ -2,12 +2,8 @@
 // v2): the tags of a repository and the digest of a tag. One real adapter
 // (src/adapters/registry.ts, plain fetch with the usual token challenge).
 
-export interface RegistryRepo {
-  /** registry host[:port]; docker.io for Docker Hub */
-  registry: string;
-  /** repository path, `library/nginx` for official Hub images */
-  repository: string;
-}
+import type { RegistryRepo } from '../core/registry-types.js';
+export type { RegistryRepo } from '../core/registry-types.js';
 
 export interface RegistryPort {
   tags(repo: RegistryRepo): Promise<string[]>;
