@@ -2,20 +2,31 @@
 // errors reported once (a line, or a JSON object with --json) and mapped to
 // exit codes, help examples.
 
-import type { Command } from 'commander';
 import { Context, type GlobalOptions } from './context.js';
 import { exitCodeFor, jsonErrorFor } from './exit-codes.js';
 import { KiteError } from '../core/errors.js';
 
-type Action = (ctx: Context, ...args: any[]) => Promise<void>;
+/** the options object of a command that has no options of its own */
+export type NoOptions = Record<string, never>;
 
-export function action(load: () => Promise<{ run: Action }>) {
-  return async (...args: unknown[]) => {
-    const cmd = args[args.length - 1] as Command;
+/** what commander hands an action last: the command, for its global options */
+interface Invoked {
+  optsWithGlobals(): object;
+}
+
+/**
+ * A command's action, loaded when it runs. `run` declares its arguments and
+ * its typed options object; commander's typings (@commander-js/extra-typings)
+ * infer what the tree's flag definitions produce, and the type checker
+ * refuses a tree whose arguments or options do not fit the `run` they reach.
+ */
+export function action<A extends unknown[]>(load: () => Promise<{ run: (ctx: Context, ...args: A) => Promise<void> }>): (...args: [...A, Invoked]) => Promise<void> {
+  return async (...args: [...A, Invoked]) => {
+    const cmd = args[args.length - 1] as Invoked;
     const ctx = new Context(cmd.optsWithGlobals() as GlobalOptions);
     try {
       const { run } = await load();
-      await run(ctx, ...args.slice(0, -1));
+      await run(ctx, ...(args.slice(0, -1) as A));
     } catch (e) {
       report(ctx, e);
       process.exitCode = exitCodeFor(e);

@@ -2,7 +2,7 @@
 // loaded only when it runs, so `kite --help` and `kite --version` stay fast.
 // The tree is registered per noun from src/cli/tree/.
 
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { VERSION } from './version.js';
 import { EXIT, jsonUsageError } from './exit-codes.js';
 import { safeJson } from '../core/terminal-text.js';
@@ -82,7 +82,7 @@ export function wantsJson(args: string[]): boolean {
   return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--json' || a === '--machine' || /^-[a-zA-Z]*m[a-zA-Z]*$/.test(a));
 }
 
-function quiet(cmd: Command): void {
+function quiet(cmd: CommandUnknownOpts): void {
   cmd.configureOutput({ writeErr: () => {}, outputError: () => {} });
   for (const c of cmd.commands) quiet(c);
 }

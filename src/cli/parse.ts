@@ -4,7 +4,7 @@
 // before any command code runs. Number() alone would turn `abc` into NaN (a
 // wait that never ends), `-1` into a negative timeout and `1e999` into Infinity.
 
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { parseTail } from '../core/log-options.js';
 import { KiteError } from '../core/errors.js';
 
@@ -40,8 +40,8 @@ export function tailLines(value: string): number | 'all' {
 }
 
 /** `recipe ls --status`: a score 0–5, handed on as the text it was written as */
-export function score(value: string): string {
+export function score(value: string): number {
   const v = value.trim();
   if (!/^[0-5]$/.test(v)) throw new InvalidArgumentError('expected a status score from 0 to 5.');
-  return v;
+  return Number(v);
 }

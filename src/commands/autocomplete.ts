@@ -5,13 +5,14 @@
 
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command, Option } from 'commander';
+import type { CommandUnknownOpts as Command, Option } from '@commander-js/extra-typings';
 import type { Context } from '../cli/context.js';
+import type { NoOptions } from '../cli/action.js';
 import { AbraDir } from '../adapters/abra-dir.js';
 import { UsageError } from '../core/errors.js';
 import { complete, completionScript, formatCandidates, SHELLS, type CommandSpec, type Listings, type Shell } from '../core/completion.js';
 
-export async function run(ctx: Context, shell: string): Promise<void> {
+export async function run(ctx: Context, shell: string, _options: NoOptions): Promise<void> {
   if (!(SHELLS as readonly string[]).includes(shell)) {
     throw new UsageError(`no completion for shell "${shell}"`, `pass one of: ${SHELLS.join(', ')}`);
   }

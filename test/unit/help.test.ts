@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Command } from 'commander';
+import type { CommandUnknownOpts as Command } from '@commander-js/extra-typings';
 import { buildProgram } from '../../src/cli/main.js';
 
 function leaves(cmd: Command, path: string[] = []): { path: string; cmd: Command }[] {

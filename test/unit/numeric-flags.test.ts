@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CommanderError, type Command } from 'commander';
+import { CommanderError, type CommandUnknownOpts as Command } from '@commander-js/extra-typings';
 import { buildProgram } from '../../src/cli/main.js';
 import { MAX_SECONDS } from '../../src/cli/parse.js';
 
@@ -80,7 +80,7 @@ test('good values are numbers (or all) by the time the command runs', async () =
   assert.deepEqual(pick((await parse('app restart a.example app --timeout 120')).opts, 'timeout'), { timeout: 120 });
   assert.deepEqual(pick((await parse('app logs a.example --tail 50')).opts, 'tail'), { tail: 50 });
   assert.deepEqual(pick((await parse('app logs a.example --tail all')).opts, 'tail'), { tail: 'all' });
-  assert.deepEqual(pick((await parse('recipe ls --status 4')).opts, 'status'), { status: '4' });
+  assert.deepEqual(pick((await parse('recipe ls --status 4')).opts, 'status'), { status: 4 });
 });
 
 test('every numeric option of the tree refuses a value that is not a number', async () => {

@@ -1,14 +1,14 @@
 // Commands that act inside or on an app's containers and data: run, cp,
 // cmd, restart, volume ls|rm, remove.
 
-import { Option, type Command } from 'commander';
+import { Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { action, example } from '../action.js';
 import { lockWaitOption } from './lock-wait.js';
 import { seconds } from '../parse.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export function registerAppExecCommands(app: Command): void {
+export function registerAppExecCommands(app: CommandUnknownOpts): void {
   app
     .command('run')
     .alias('r')

@@ -1,9 +1,9 @@
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { action, example } from '../action.js';
 import { tailLines } from '../parse.js';
 
 /** Commands that read apps: local listings and checks, and what the swarm says. */
-export function registerAppReadCommands(app: Command): void {
+export function registerAppReadCommands(app: CommandUnknownOpts): void {
   app
     .command('ls')
     .alias('list')

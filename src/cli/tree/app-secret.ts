@@ -1,8 +1,8 @@
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { action, example } from '../action.js';
 import { lockWaitOption } from './lock-wait.js';
 
-export function registerAppSecretCommands(app: Command): void {
+export function registerAppSecretCommands(app: CommandUnknownOpts): void {
   const secret = app.command('secret').alias('s').description('manage app secrets');
   secret
     .command('generate')

@@ -1,8 +1,8 @@
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { action, example } from '../action.js';
 import { addDeployFlags } from './app.js';
 
-export function registerAppVersionCommands(app: Command): void {
+export function registerAppVersionCommands(app: CommandUnknownOpts): void {
   addDeployFlags(
     app
       .command('upgrade')

@@ -1,10 +1,10 @@
-import { Option, type Command } from 'commander';
+import { Option, type Command, type CommandUnknownOpts, type OptionValues } from '@commander-js/extra-typings';
 import { action, example } from '../action.js';
 import { lockWaitOption } from './lock-wait.js';
 import { seconds } from '../parse.js';
 
 /** flags shared by deploy, upgrade and rollback */
-export function addDeployFlags(cmd: Command): Command {
+export function addDeployFlags<Args extends unknown[], Opts extends OptionValues>(cmd: Command<Args, Opts>) {
   return cmd
     .option('-c, --no-converge-checks', 'submit the stack without waiting for it to converge')
     .option('--no-rollback', 'on failure, leave the failed version in place for debugging')
@@ -12,7 +12,7 @@ export function addDeployFlags(cmd: Command): Command {
     .addOption(new Option('--lock-wait <seconds>', 'wait this long for another deploy of the app to finish (0: do not wait)').argParser(seconds({ zero: true })));
 }
 
-export function registerAppCommands(app: Command): void {
+export function registerAppCommands(app: CommandUnknownOpts): void {
   app
     .command('new')
     .alias('n')
@@ -25,7 +25,7 @@ export function registerAppCommands(app: Command): void {
     .description('create a new app from a recipe')
     .addHelpText('after', example('kite app new nextcloud -s example.com -D cloud.example.com --secrets', 'kite app new nextcloud    # asks for the server and the domain'))
     .action(action(() => import('../../commands/app/new.js')));
-  app
+  addDeployFlags(app
     .command('deploy')
     .alias('d')
     .argument('<domain>', 'app domain')
@@ -35,9 +35,8 @@ export function registerAppCommands(app: Command): void {
     .option('-i, --ignore-env-version', 'ignore the version recorded in the env file (TYPE=recipe:version)')
     .description('deploy an app and wait until it runs; on failure the previous version is put back')
     .addHelpText('after', example('kite app deploy cloud.example.com', 'kite app deploy cloud.example.com 1.2.0+2.1.0', 'kite app deploy cloud.example.com --chaos')
-      + '\nVersion: the one given, else TYPE=recipe:version in the env file, else (with --force) the deployed one,\nelse the latest release, else the latest commit. The version is written to TYPE= only after success.\n')
+      + '\nVersion: the one given, else TYPE=recipe:version in the env file, else (with --force) the deployed one,\nelse the latest release, else the latest commit. The version is written to TYPE= only after success.\n'))
     .action(action(() => import('../../commands/app/deploy.js')));
-  addDeployFlags(app.commands[app.commands.length - 1]);
   app
     .command('undeploy')
     .alias('un')

@@ -1,7 +1,7 @@
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { action, example } from '../action.js';
 
-export function registerCatalogueCommands(parent: Command): void {
+export function registerCatalogueCommands(parent: CommandUnknownOpts): void {
   parent
     .command('generate')
     .alias('g')

@@ -1,7 +1,7 @@
-import { Argument, type Command } from 'commander';
+import { Argument, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { action, example } from '../action.js';
 
-export function registerCompletionCommands(program: Command): void {
+export function registerCompletionCommands(program: CommandUnknownOpts): void {
   program
     .command('autocomplete')
     .alias('ac')
@@ -29,7 +29,7 @@ export function registerCompletionCommands(program: Command): void {
     .helpOption(false)
     .allowUnknownOption()
     .allowExcessArguments()
-    .action(async (words: string[], _opts: unknown, cmd: Command) => {
+    .action(async (words, _opts, cmd) => {
       const { printCompletions } = await import('../../commands/autocomplete.js');
       printCompletions(cmd.parent ?? cmd, words);
     });

@@ -1,4 +1,4 @@
-import { Option } from 'commander';
+import { Option } from '@commander-js/extra-typings';
 import { seconds } from '../parse.js';
 
 /** --lock-wait of the commands that take an app's lock besides deploy, upgrade and rollback */

@@ -1,8 +1,8 @@
-import type { Command } from 'commander';
+import type { Command, CommandUnknownOpts, OptionValues } from '@commander-js/extra-typings';
 import { action, example } from '../action.js';
 import { score } from '../parse.js';
 
-export function registerRecipeCommands(recipe: Command): void {
+export function registerRecipeCommands(recipe: CommandUnknownOpts): void {
   recipe
     .command('lint')
     .alias('l')
@@ -52,8 +52,8 @@ export function registerRecipeCommands(recipe: Command): void {
 }
 
 /** upgrade, sync, release, diff, reset, fetch: the maintainer's release workflow (spec §6.3). */
-function registerMaintainerCommands(recipe: Command): void {
-  const bumps = (cmd: Command, what: string) =>
+function registerMaintainerCommands(recipe: CommandUnknownOpts): void {
+  const bumps = <A extends unknown[], O extends OptionValues>(cmd: Command<A, O>, what: string) =>
     cmd.option('-x, --major', `${what}: a major change`).option('-y, --minor', `${what}: a minor change`).option('-z, --patch', `${what}: a patch`);
   bumps(recipe.command('upgrade').alias('up').argument('<recipe>', 'recipe name (in $ABRA_DIR/recipes), or a path to a recipe directory'), 'allow at most')
     .option('-a, --all-tags', 'offer every semver-like tag, not only upgrades of the current one')
@@ -162,8 +162,8 @@ function registerMaintainerCommands(recipe: Command): void {
  * `kite recipe lint x -o` arrives as offline. Lint never uses the network,
  * so a `-o` written after the lint command is taken as abra's `--only-errors`.
  */
-function onlyErrorsShortFlag(_hooked: Command, cmd: Command): void {
-  let root: Command = cmd;
+function onlyErrorsShortFlag(_hooked: CommandUnknownOpts, cmd: CommandUnknownOpts): void {
+  let root: CommandUnknownOpts = cmd;
   while (root.parent) root = root.parent;
   // commander keeps the argv it parsed (untyped)
   const raw: string[] = (root as unknown as { rawArgs?: string[] }).rawArgs ?? process.argv;

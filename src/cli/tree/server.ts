@@ -1,7 +1,7 @@
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { action, example } from '../action.js';
 
-export function registerServerCommands(program: Command): void {
+export function registerServerCommands(program: CommandUnknownOpts): void {
   const server = program.command('server').alias('s').description('manage servers');
   server
     .command('add')

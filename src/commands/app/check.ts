@@ -1,8 +1,9 @@
 import type { Context } from '../../cli/context.js';
+import type { NoOptions } from '../../cli/action.js';
 import { checkApp } from '../../operations/app-check.js';
 import { RecipeError } from '../../core/errors.js';
 
-export async function run(ctx: Context, domain: string): Promise<void> {
+export async function run(ctx: Context, domain: string, _options: NoOptions): Promise<void> {
   const r = checkApp(ctx.dir, domain);
   if (ctx.io.json) ctx.io.jsonData(r.keys);
   else ctx.io.table(['KEY', 'PRESENT'], r.keys.map((k) => [k.key, k.present ? 'yes' : 'no']));

@@ -1,9 +1,10 @@
 import type { Context } from '../../cli/context.js';
+import type { NoOptions } from '../../cli/action.js';
 import { editorCommand, runEditor } from '../../adapters/editor.js';
 import { appRecipe, parseEnvFile } from '../../core/env-file.js';
 import { RecipeError, UsageError, KiteError } from '../../core/errors.js';
 
-export async function run(ctx: Context, domain: string): Promise<void> {
+export async function run(ctx: Context, domain: string, _options: NoOptions): Promise<void> {
   const ref = ctx.dir.findApp(domain);
   const { command, fromEnv } = editorCommand();
   if (!fromEnv && !process.stdin.isTTY) {

@@ -1,9 +1,10 @@
 import type { Context } from '../../cli/context.js';
+import type { NoOptions } from '../../cli/action.js';
 import { stackName } from '../../core/stack-name.js';
 import { copy } from '../../operations/app-copy.js';
 
 /** `app cp <domain> <src> <dst>`: one side is `<service>:/path`, the other local. */
-export async function run(ctx: Context, domain: string, src: string, dst: string): Promise<void> {
+export async function run(ctx: Context, domain: string, src: string, dst: string, _options: NoOptions): Promise<void> {
   const ref = ctx.dir.findApp(domain);
   const docker = await ctx.docker(ref.server);
   const r = await copy(docker, stackName(domain), domain, src, dst);

@@ -1,8 +1,9 @@
 import type { Context } from '../../cli/context.js';
+import type { NoOptions } from '../../cli/action.js';
 import { stackName } from '../../core/stack-name.js';
 import { readHistory } from '../../operations/deploy-history.js';
 
-export async function run(ctx: Context, domain: string): Promise<void> {
+export async function run(ctx: Context, domain: string, _options: NoOptions): Promise<void> {
   const ref = ctx.dir.findApp(domain);
   const entries = await readHistory(await ctx.docker(ref.server), stackName(domain));
   if (ctx.io.json) return ctx.io.jsonData(entries);

@@ -1,8 +1,9 @@
 import type { Context } from '../../cli/context.js';
+import type { NoOptions } from '../../cli/action.js';
 import { loadApp } from '../../operations/load-app.js';
 import { secretStatuses } from '../../operations/secret-manage.js';
 
-export async function run(ctx: Context, domain: string): Promise<void> {
+export async function run(ctx: Context, domain: string, _options: NoOptions): Promise<void> {
   const app = loadApp(ctx.dir, domain);
   const docker = await ctx.docker(app.server);
   const rows = await secretStatuses(app, docker);

@@ -1,8 +1,9 @@
 import type { Context } from '../../cli/context.js';
+import type { NoOptions } from '../../cli/action.js';
 import { stackName } from '../../core/stack-name.js';
 import { appVolumes } from '../../operations/app-volumes.js';
 
-export async function run(ctx: Context, domain: string): Promise<void> {
+export async function run(ctx: Context, domain: string, _options: NoOptions): Promise<void> {
   const ref = ctx.dir.findApp(domain);
   const docker = await ctx.docker(ref.server);
   const rows = await appVolumes(docker, stackName(domain));

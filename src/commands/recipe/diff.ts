@@ -4,10 +4,11 @@
 // by kite (not git) on a terminal.
 
 import type { Context } from '../../cli/context.js';
+import type { NoOptions } from '../../cli/action.js';
 import { diffRecipe } from '../../operations/recipe-diff.js';
 import { recipeLocation } from './maintain.js';
 
-export async function run(ctx: Context, recipe: string): Promise<void> {
+export async function run(ctx: Context, recipe: string, _options: NoOptions): Promise<void> {
   const { dir, name } = recipeLocation(ctx, recipe);
   const d = await diffRecipe(dir, false);
   if (ctx.io.json) {

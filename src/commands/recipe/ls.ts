@@ -3,17 +3,16 @@
 
 import type { Context } from '../../cli/context.js';
 import type { Maintainer, RecipeMeta } from '../../core/catalogue.js';
-import { UsageError } from '../../core/errors.js';
 import { loadCatalogue } from '../../operations/catalogue-read.js';
 
 export interface LsFlags {
   pattern?: string;
   category?: string;
-  status?: string;
+  status?: number;
 }
 
 export async function run(ctx: Context, flags: LsFlags): Promise<void> {
-  const status = flags.status === undefined ? undefined : parseStatusFlag(flags.status);
+  const status = flags.status;
   const loaded = await loadCatalogue(ctx.dir, Boolean(ctx.globals.offline));
   for (const w of loaded.warnings) ctx.io.warn(w);
   if (ctx.globals.offline) ctx.io.info(`offline: the catalogue as the local copy has it (${loaded.path})`);
@@ -53,7 +52,3 @@ function who(m: Maintainer): string {
   return m.handle ? `@${m.handle}` : (m.name ?? m.email ?? '');
 }
 
-function parseStatusFlag(v: string): number {
-  if (!/^\d+$/.test(v.trim())) throw new UsageError(`--status must be a score (0–5), not "${v}"`);
-  return Number(v);
-}

@@ -3,10 +3,11 @@
 // tags when the catalogue does not list the recipe (digests unknown then).
 
 import type { Context } from '../../cli/context.js';
+import type { NoOptions } from '../../cli/action.js';
 import { shortDigest } from '../../core/catalogue.js';
 import { recipeVersions } from '../../operations/catalogue-read.js';
 
-export async function run(ctx: Context, recipe: string): Promise<void> {
+export async function run(ctx: Context, recipe: string, _options: NoOptions): Promise<void> {
   const offline = Boolean(ctx.globals.offline);
   const result = await recipeVersions(ctx.dir, recipe, offline);
   for (const w of result.warnings) ctx.io.warn(w);

@@ -1,8 +1,9 @@
 import type { Context } from '../../cli/context.js';
+import type { NoOptions } from '../../cli/action.js';
 import { listServers } from '../../operations/server-ls.js';
 import { resolveSshTarget } from '../../adapters/ssh-host.js';
 
-export async function run(ctx: Context): Promise<void> {
+export async function run(ctx: Context, _options: NoOptions): Promise<void> {
   const sshConfig = process.env.KITE_SSH_CONFIG || undefined;
   const rows = await listServers(ctx.dir, (s) => resolveSshTarget(s, sshConfig));
   if (ctx.io.json) return ctx.io.jsonData(rows.map(({ name, host, user, port }) => ({ name, host, user, port })));
