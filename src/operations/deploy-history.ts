@@ -19,7 +19,7 @@ export interface HistoryEntry {
   action: string;
   from?: string;
   to?: string;
-  result: 'success' | 'submitted' | 'failed' | 'rolled back' | 'interrupted';
+  result: 'success' | 'unchanged' | 'submitted' | 'failed' | 'rolled back' | 'interrupted';
   message?: string;
 }
 
