@@ -4,27 +4,26 @@
 // Env files are written atomically with mode 0600: a crash never leaves a
 // half-written file, and secrets-bearing files are never world-readable.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, openSync, fsyncSync, closeSync, rmSync, fchmodSync, fchownSync, lstatSync, readlinkSync, type Stats } from 'node:fs';
+import { existsSync, unlinkSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, openSync, fsyncSync, closeSync, rmSync, fchmodSync, fchownSync, lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
-import { NotFoundError, ConflictError, RecipeError, UsageError } from '../core/errors.js';
-import { domainProblem } from '../core/domain.js';
+import { NotFoundError, ConflictError, UsageError } from '../core/errors.js';
+import { checkAppDomain } from '../core/domain.js';
+import { parseSettings, type Settings } from '../core/settings.js';
 import { decodeEnvFile } from '../core/env-file.js';
 import { localWriteError } from './local-write-error.js';
 import type { ComposeSource } from '../core/compose/types.js';
+import type { AppRef, AppStore } from '../ports/app-store.js';
+
+export type { AppRef } from '../ports/app-store.js';
+export { checkAppDomain } from '../core/domain.js';
 
 export function abraDir(): string {
   return process.env.ABRA_DIR || join(homedir(), '.abra');
 }
 
-export interface AppRef {
-  domain: string;
-  server: string;
-  path: string;
-}
-
-export class AbraDir {
+export class AbraDir implements AppStore {
   constructor(readonly root: string = abraDir()) {}
 
   get serversDir(): string {
@@ -107,6 +106,33 @@ export class AbraDir {
     assertWritable(path);
   }
 
+  /** Deletes an env file; a failure (disk, permission) is a LocalWriteError naming it. */
+  removeEnvFile(path: string): void {
+    try {
+      unlinkSync(path);
+    } catch (e) {
+      throw localWriteError(e, path);
+    }
+  }
+
+  exists(path: string): boolean {
+    return existsSync(path);
+  }
+
+  /** $ABRA_DIR/kite.yml, parsed (defaults when there is none) */
+  settings(): Settings {
+    const file = join(this.root, 'kite.yml');
+    return parseSettings(existsSync(file) ? readFileSync(file, 'utf8') : undefined, file);
+  }
+
+  listRecipeDirs(): string[] {
+    if (!existsSync(this.recipesDir)) return [];
+    return readdirSync(this.recipesDir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .sort();
+  }
+
   /** Directory of a recipe: plain names as is, git locations with `.` and `/` → `_` (abra's naming). */
   recipeDir(recipe: string): string {
     return join(this.recipesDir, recipeDirName(recipe));
@@ -134,19 +160,6 @@ export class AbraDir {
       }
       return { file, text: readFileSync(p, 'utf8') };
     });
-  }
-}
-
-/** Refuses an app whose env file name is not a valid domain (a hand-placed `Foo_Bar!.env`), naming the file. */
-export function checkAppDomain(ref: AppRef): void {
-  const problem = domainProblem(ref.domain);
-  if (problem) {
-    throw new RecipeError(
-      `the file name gives the app domain ${JSON.stringify(ref.domain)}, which is not a valid domain name (letters, digits, '-' and '.', at most 253 characters)`,
-      ref.path,
-      undefined,
-      `rename the file to <domain>.env, e.g. ${join(dirname(ref.path), 'app.example.com.env')}`,
-    );
   }
 }
 

@@ -12,20 +12,15 @@ import { gitClient, NETWORK_TIMEOUT_MS } from './git-client.js';
 import { writeAtomic } from './abra-dir.js';
 import { CATALOGUE_FILE, parseCatalogue, type Catalogue } from '../core/catalogue.js';
 import { NotFoundError, RemoteError, UsageError } from '../core/errors.js';
+import type { CatalogueStore, CatalogueSync } from '../ports/catalogue.js';
 
 function git(dir?: string): SimpleGit {
   return gitClient(dir, { timeoutMs: NETWORK_TIMEOUT_MS });
 }
 
-export interface CatalogueSync {
-  /** where the data came from: a URL, or a sentence about the local copy */
-  source: string;
-  /** true when the local copy was used without being brought up to date */
-  local: boolean;
-  warnings: string[];
-}
+export type { CatalogueSync } from '../ports/catalogue.js';
 
-export class CatalogueRepo {
+export class CatalogueRepo implements CatalogueStore {
   constructor(readonly dir: string) {}
 
   get file(): string {

@@ -15,6 +15,7 @@ import { newestRelease } from '../core/lint/release-tags.js';
 import type { GitFacts, GitTag, RecipeFiles } from '../core/lint/types.js';
 import { UsageError } from '../core/errors.js';
 import { recipeLinks } from './recipe-read.js';
+import type { GitIdentity } from '../ports/recipe-files.js';
 
 const MAX_FILES = 5000;
 const COMPOSE_FILE_NAME = /^(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/;
@@ -108,10 +109,7 @@ export async function gitFacts(dir: string, tracked: string[]): Promise<GitFacts
   return facts;
 }
 
-export interface GitIdentity {
-  name?: string;
-  email?: string;
-}
+export type { GitIdentity } from '../ports/recipe-files.js';
 
 /**
  * Writes `files` into a new directory `dir` as a git repository on branch

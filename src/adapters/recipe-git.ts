@@ -10,7 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { SimpleGit } from 'simple-git';
 import { gitClient, NETWORK_TIMEOUT_MS } from './git-client.js';
-import type { TagInfo } from '../core/versions.js';
+import type { FetchReport, RecipeRepo, RecipeSnapshot } from '../ports/recipe-repo.js';
 import { NotFoundError, RemoteError } from '../core/errors.js';
 import { gitWriteError } from './local-write-error.js';
 
@@ -18,41 +18,7 @@ function git(dir?: string): SimpleGit {
   return gitClient(dir, { timeoutMs: NETWORK_TIMEOUT_MS });
 }
 
-export interface FetchReport {
-  /** the remote the data came from, or 'local clone (offline)' */
-  source: string;
-  failures: { remote: string; error: string }[];
-}
-
-/** A private copy of the recipe at one commit; `dispose()` removes it (it also goes when the process exits). */
-export interface RecipeSnapshot {
-  dir: string;
-  /** the commit it holds */
-  commit: string;
-  dispose(): void;
-}
-
-export interface RecipeRepo {
-  dir: string;
-  tags(): Promise<TagInfo[]>;
-  head(): Promise<{ hash: string; short: string }>;
-  isDirty(): Promise<boolean>;
-  isCommit(ref: string): Promise<boolean>;
-  checkout(ref: string): Promise<void>;
-  /**
-   * The tree at `ref` written into a private temp directory, for deploying a
-   * version without checking the shared clone out: nothing in the clone (HEAD,
-   * index, working tree, .git) is written, so concurrent deploys of several
-   * versions do not race and an interrupted one leaves the clone as it was.
-   */
-  snapshot(ref: string): Promise<RecipeSnapshot>;
-  fetch(mirrors: string[], offline: boolean): Promise<FetchReport>;
-  readAt(ref: string, path: string): Promise<string | undefined>;
-  /** the URL of `origin`, if there is one */
-  originUrl(): Promise<string | undefined>;
-  /** the remote's default branch (origin/HEAD), else the checked-out branch, else main/master */
-  defaultBranch(): Promise<string>;
-}
+export type { FetchReport, RecipeSnapshot, RecipeRepo } from '../ports/recipe-repo.js';
 
 export function isGitRepo(dir: string): boolean {
   return existsSync(`${dir}/.git`);

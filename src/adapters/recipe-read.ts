@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { INSIDE_RECIPE_HINT, isInside, recipePathProblem } from '../core/recipe-path.js';
 import { NotFoundError, RecipeError } from '../core/errors.js';
 import type { ComposeSource } from '../core/compose/types.js';
+import type { InsideRead } from '../ports/recipe-files.js';
 
 const MAX_ENTRIES = 5000;
 
-export type InsideRead = { data: Buffer } | { problem: string } | { missing: true };
+export type { InsideRead } from '../ports/recipe-files.js';
 
 /** `path` (relative to `recipeDir`) read when it resolves inside the recipe. */
 export function readInsideRecipe(recipeDir: string, path: string): InsideRead {

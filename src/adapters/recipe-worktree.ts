@@ -8,49 +8,13 @@ import type { SimpleGit } from 'simple-git';
 import { gitClient } from './git-client.js';
 import { NotFoundError, RemoteError, UsageError } from '../core/errors.js';
 import { isGitRepo } from './recipe-git.js';
+import type { RecipeWorktree, StatusEntry } from '../ports/recipe-worktree.js';
 
 // (recipe-git.ts, imported here, makes git never prompt: a push that needs
 // credentials or a host key fails and says so.)
 const NETWORK_TIMEOUT_MS = 120_000;
 
-export interface StatusEntry {
-  path: string;
-  /** the path before a rename */
-  from?: string;
-  /** porcelain XY codes: `??` untracked, ` M` modified, `R ` renamed in the index… */
-  code: string;
-}
-
-export interface RefTag {
-  name: string;
-  annotated: boolean;
-  /** the commit the tag points at */
-  commit: string;
-}
-
-export interface RecipeWorktree {
-  dir: string;
-  status(): Promise<StatusEntry[]>;
-  /** the current branch, undefined when HEAD is detached */
-  branch(): Promise<string | undefined>;
-  head(): Promise<string | undefined>;
-  /** a file's content at a ref, undefined when it does not exist there */
-  show(ref: string, path: string): Promise<string | undefined>;
-  tags(): Promise<RefTag[]>;
-  diff(color: boolean): Promise<string>;
-  add(paths: string[]): Promise<void>;
-  move(from: string, to: string): Promise<void>;
-  /** fails with UsageError when git does not know who commits */
-  requireIdentity(): Promise<void>;
-  /** something is staged for the next commit */
-  hasStaged(): Promise<boolean>;
-  commit(message: string): Promise<string>;
-  annotatedTag(name: string, message: string): Promise<void>;
-  remoteUrl(name: string): Promise<string | undefined>;
-  push(remote: string, refspecs: string[]): Promise<void>;
-  /** back to HEAD: tracked changes reverted, untracked files removed (ignored files stay) */
-  discard(): Promise<void>;
-}
+export type { StatusEntry, RefTag, RecipeWorktree } from '../ports/recipe-worktree.js';
 
 export function openWorktree(dir: string): RecipeWorktree {
   if (!isGitRepo(dir)) throw new NotFoundError(`${dir} is not a git repository`, 'recipe maintenance works on git clones; fetch the recipe with `kite recipe fetch <recipe>` or `git init` it');

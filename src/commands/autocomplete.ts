@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { CommandUnknownOpts as Command, Option } from '@commander-js/extra-typings';
 import type { Context } from '../cli/context.js';
 import type { NoOptions } from '../cli/action.js';
-import { AbraDir } from '../adapters/abra-dir.js';
+import { createPorts } from '../cli/ports.js';
+import type { AppStore } from '../ports/app-store.js';
 import { UsageError } from '../core/errors.js';
 import { complete, completionScript, formatCandidates, SHELLS, type CommandSpec, type Listings, type Shell } from '../core/completion.js';
 
@@ -21,7 +22,7 @@ export async function run(ctx: Context, shell: string, _options: NoOptions): Pro
 
 /** `kite __complete -- <words...>`: print the candidates, one a line. */
 export function printCompletions(program: Command, words: string[]): void {
-  const out = formatCandidates(complete(describeCommand(program), words, abraListings(new AbraDir())));
+  const out = formatCandidates(complete(describeCommand(program), words, abraListings(createPorts().apps)));
   if (out) process.stdout.write(out + '\n');
 }
 
@@ -48,7 +49,7 @@ function valueName(o: Option): string {
   return /[<[]([^>\]]+?)(\.\.\.)?[>\]]/.exec(o.flags)?.[1] ?? '';
 }
 
-function abraListings(dir: AbraDir): Listings {
+function abraListings(dir: AppStore): Listings {
   const safe = <T>(list: () => T[]): T[] => {
     try {
       return list();

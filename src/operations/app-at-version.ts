@@ -6,22 +6,23 @@
 // (<hash>+U), recipes that are not git repositories and versions the clone
 // does not have are read from the clone as it is.
 
-import type { AbraDir } from '../adapters/abra-dir.js';
-import { isGitRepo, openRecipe, type RecipeSnapshot } from '../adapters/recipe-git.js';
+import type { Ports } from '../ports/index.js';
+import type { RecipeSnapshot } from '../ports/recipe-repo.js';
 import { appRecipe, parseEnvFile } from '../core/env-file.js';
 import { loadAppRef, type LoadedApp } from './load-app.js';
 
-export async function loadAppAtVersion(dir: AbraDir, domain: string): Promise<{ app: LoadedApp; dispose(): void }> {
-  const ref = dir.findApp(domain);
-  const typeValue = appRecipe(parseEnvFile(dir.readText(ref.path), ref.path).env);
-  const recipeDir = typeValue ? dir.recipeDir(typeValue.recipe) : undefined;
+export async function loadAppAtVersion(ports: Pick<Ports, 'apps' | 'recipeFiles' | 'recipes'>, domain: string): Promise<{ app: LoadedApp; dispose(): void }> {
+  const { apps, recipes } = ports;
+  const ref = apps.findApp(domain);
+  const typeValue = appRecipe(parseEnvFile(apps.readText(ref.path), ref.path).env);
+  const recipeDir = typeValue ? apps.recipeDir(typeValue.recipe) : undefined;
   let snapshot: RecipeSnapshot | undefined;
-  if (typeValue?.version && recipeDir && isGitRepo(recipeDir)) {
-    const repo = openRecipe(recipeDir);
+  if (typeValue?.version && recipeDir && recipes.isRepo(recipeDir)) {
+    const repo = await recipes.open(recipeDir);
     if (await repo.isCommit(typeValue.version)) snapshot = await repo.snapshot(typeValue.version);
   }
   try {
-    return { app: loadAppRef(dir, ref, snapshot?.dir), dispose: () => snapshot?.dispose() };
+    return { app: loadAppRef(ports, ref, snapshot?.dir), dispose: () => snapshot?.dispose() };
   } catch (e) {
     snapshot?.dispose();
     throw e;

@@ -1,11 +1,10 @@
 // `app check`: the recipe's .env.sample against the app env file.
 
 import { join } from 'node:path';
-import type { AbraDir } from '../adapters/abra-dir.js';
+import type { Ports } from '../ports/index.js';
 import { appRecipe, parseEnvFile } from '../core/env-file.js';
 import { checkEnvKeys, type EnvKeyCheck } from '../core/env-check.js';
 import { RecipeError } from '../core/errors.js';
-import { readRecipeText } from '../adapters/recipe-read.js';
 
 export interface AppCheck {
   recipe: string;
@@ -14,14 +13,15 @@ export interface AppCheck {
   keys: EnvKeyCheck[];
 }
 
-export function checkApp(dir: AbraDir, domain: string): AppCheck {
-  const ref = dir.findApp(domain);
-  const appText = dir.readText(ref.path);
+export function checkApp(ports: Pick<Ports, 'apps' | 'recipeFiles'>, domain: string): AppCheck {
+  const { apps, recipeFiles } = ports;
+  const ref = apps.findApp(domain);
+  const appText = apps.readText(ref.path);
   const recipe = appRecipe(parseEnvFile(appText, ref.path).env)?.recipe;
   if (!recipe) throw new RecipeError('no TYPE= (or RECIPE=) line naming the recipe', ref.path, { key: 'TYPE' }, 'add TYPE=<recipe> to the env file');
-  const recipeDir = dir.requireRecipe(recipe);
+  const recipeDir = apps.requireRecipe(recipe);
   const samplePath = join(recipeDir, '.env.sample');
-  const sampleText = readRecipeText(recipeDir, '.env.sample');
+  const sampleText = recipeFiles.readText(recipeDir, '.env.sample');
   if (sampleText === undefined) throw new RecipeError('the recipe has no .env.sample (every recipe needs one)', samplePath);
   return { recipe, envPath: ref.path, samplePath, keys: checkEnvKeys(sampleText, samplePath, appText, ref.path) };
 }

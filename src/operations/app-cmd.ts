@@ -8,9 +8,8 @@ import { readAbraShFunctions } from '../core/abra-sh.js';
 import { checkFunction, localCmdArgv, parsePostDeployCmds, remoteCmdArgv, remoteCmdEnv, splitCmdOperands, type PostCmdsKey } from '../core/abra-cmd.js';
 import { NotFoundError } from '../core/errors.js';
 import type { LoadedApp } from './load-app.js';
-import type { AbraDir } from '../adapters/abra-dir.js';
+import type { Ports } from '../ports/index.js';
 import { findServiceContainer, type ExecRequest, type ServiceContainer } from './app-exec.js';
-import { readRecipeText } from '../adapters/recipe-read.js';
 
 export interface AbraSh {
   path: string;
@@ -18,8 +17,8 @@ export interface AbraSh {
   functions: string[];
 }
 
-export function readAbraSh(dir: AbraDir, app: LoadedApp): AbraSh {
-  const text = readRecipeText(app.recipeDir, 'abra.sh');
+export function readAbraSh(ports: Pick<Ports, 'recipeFiles'>, app: LoadedApp): AbraSh {
+  const text = ports.recipeFiles.readText(app.recipeDir, 'abra.sh');
   const path = join(app.recipeDir, 'abra.sh');
   if (text === undefined) throw new NotFoundError(`recipe ${app.recipe} has no abra.sh`, `expected ${path}`);
   return { path, text, functions: readAbraShFunctions(text) };
@@ -52,11 +51,11 @@ export async function planCmd(
  * POST_DEPLOY_CMDS (or POST_UPGRADE_CMDS) of the app env as remote `app cmd` plans, all checked
  * (functions exist, services run) before any runs. Empty when unset.
  */
-export async function planPostDeployCmds(app: LoadedApp, dir: AbraDir, docker: DockerPort, key: PostCmdsKey = 'POST_DEPLOY_CMDS'): Promise<Extract<CmdPlan, { mode: 'remote' }>[]> {
+export async function planPostDeployCmds(app: LoadedApp, ports: Pick<Ports, 'recipeFiles'>, docker: DockerPort, key: PostCmdsKey = 'POST_DEPLOY_CMDS'): Promise<Extract<CmdPlan, { mode: 'remote' }>[]> {
   const value = app.appEnv[key]?.trim();
   if (!value) return [];
   const cmds = parsePostDeployCmds(value, app.path, key);
-  const abraSh = readAbraSh(dir, app);
+  const abraSh = readAbraSh(ports, app);
   const plans: Extract<CmdPlan, { mode: 'remote' }>[] = [];
   for (const c of cmds) {
     checkFunction(c.fn, abraSh.functions, app.recipe);

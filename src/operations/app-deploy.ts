@@ -4,8 +4,10 @@
 // file. A failure leaves the previous version running (deploy.ts rolls the
 // services back) and the env file untouched; the recipe clone never moves.
 
-import type { AbraDir, AppRef } from '../adapters/abra-dir.js';
-import type { RecipeRepo } from '../adapters/recipe-git.js';
+import type { AppRef, AppStore } from '../ports/app-store.js';
+import type { Ports } from '../ports/index.js';
+import type { RecipeFileStore } from '../ports/recipe-files.js';
+import type { RecipeRepo } from '../ports/recipe-repo.js';
 import { ensureRecipe } from './recipe-ensure.js';
 import type { DockerPort } from '../ports/docker.js';
 import { appRecipe, parseEnvFile } from '../core/env-file.js';
@@ -16,13 +18,11 @@ import { ApplyFailedError, CancelledError, ConflictError, DeployFailedError, Loc
 import { stackName } from '../core/stack-name.js';
 import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
 import { loadAppRef } from './load-app.js';
-import { readRecipeText } from '../adapters/recipe-read.js';
 import { applyDeploy, deployedMeta, planDeploy, type DeployOverview, type DeployResult } from './deploy.js';
 import { acquireLock, type LockHolder } from './deploy-lock.js';
 import { assertStackOwner } from './stack-owner.js';
 import { appendHistory, type HistoryEntry } from './deploy-history.js';
 import type { DeployEvent, ReleaseNote } from './events.js';
-import type { Clock } from '../ports/clock.js';
 import { runPostDeployCmds } from './post-deploy.js';
 
 export type DeployMode = 'deploy' | 'upgrade' | 'rollback';
@@ -43,10 +43,8 @@ export interface AppDeployInput {
   signal?: AbortSignal;
 }
 
-/** What appDeploy talks to besides $ABRA_DIR and the server (defaults: the real ones). */
-export interface AppDeployPorts {
-  clock?: Clock;
-}
+/** What appDeploy talks to: $ABRA_DIR, the recipe clone and its files, the server, the clock. */
+export type AppDeployPorts = Pick<Ports, 'apps' | 'recipes' | 'recipeFiles' | 'docker' | 'clock'>;
 
 export interface AppDeployHooks {
   /** asked after the overview; false cancels. Not called when there is nobody to ask. */
@@ -62,12 +60,11 @@ export interface AppDeployResult extends DeployResult {
 }
 
 export async function* appDeploy(
-  dir: AbraDir,
+  ports: AppDeployPorts,
   input: AppDeployInput,
-  connect: (server: string) => Promise<DockerPort>,
   hooks: AppDeployHooks = {},
-  ports: AppDeployPorts = {},
 ): AsyncGenerator<DeployEvent, AppDeployResult> {
+  const dir = ports.apps;
   const ref = dir.findApp(input.domain);
   const envText = dir.readText(ref.path);
   const typeValue = appRecipe(parseEnvFile(envText, ref.path).env);
@@ -75,7 +72,7 @@ export async function* appDeploy(
   const stack = stackName(input.domain);
 
   // the recipe: fetched (or not, offline) before anything touches the server
-  const recipe = await ensureRecipe(dir, typeValue.recipe, Boolean(input.offline));
+  const recipe = await ensureRecipe(ports, typeValue.recipe, Boolean(input.offline));
   for (const w of recipe.warnings) yield { type: 'warning', message: w };
   yield { type: 'info', message: `recipe ${typeValue.recipe}: using ${recipe.source}` };
   const { repo, versions } = recipe;
@@ -86,14 +83,14 @@ export async function* appDeploy(
   assertStackOwner(dir, ref);
   dir.assertWritable(ref.path);
 
-  const docker = await connect(ref.server);
+  const docker = await ports.docker(ref.server);
   // everything from here reads server state: hold the app's lock so another
   // operator's deploy cannot change it under us
   const lockWarnings: string[] = [];
   const lock = await acquireLock(docker, stack, input.domain, input.mode, { waitSeconds: input.lockWaitSeconds, onWait: hooks.onLockWait, onWarning: (m) => lockWarnings.push(m), signal: input.signal });
   for (const message of lockWarnings.splice(0)) yield { type: 'warning', message };
   try {
-    return yield* deployLocked(dir, input, hooks, docker, { ref, envText, typeValue, stack, recipeDir, repo, versions }, ports);
+    return yield* deployLocked(ports, input, hooks, docker, { ref, envText, typeValue, stack, recipeDir, repo, versions });
   } catch (e) {
     if (e instanceof SshError) {
       // the lock cannot be released over a dead connection, and an update may be under way
@@ -116,7 +113,7 @@ interface Located {
   versions: VersionList;
 }
 
-async function* deployLocked(dir: AbraDir, input: AppDeployInput, hooks: AppDeployHooks, docker: DockerPort, l: Located, ports: AppDeployPorts): AsyncGenerator<DeployEvent, AppDeployResult> {
+async function* deployLocked(ports: AppDeployPorts, input: AppDeployInput, hooks: AppDeployHooks, docker: DockerPort, l: Located): AsyncGenerator<DeployEvent, AppDeployResult> {
   const { ref, envText, typeValue, stack, recipeDir, repo, versions } = l;
   const existing = new Map((await docker.listServices({ label: [`${NAMESPACE_LABEL}=${stack}`] })).map((s) => [s.Spec.Name, s]));
   const deployed = deployedMeta(existing, stack);
@@ -137,11 +134,11 @@ async function* deployLocked(dir: AbraDir, input: AppDeployInput, hooks: AppDepl
   const snapshot = repo && choice?.ref ? await repo.snapshot(choice.ref) : undefined;
   const from = snapshot?.dir ?? recipeDir;
   try {
-    const app = loadAppRef(dir, ref, from);
+    const app = loadAppRef(ports, ref, from);
     const identity = choice ? { version: choice.chaos ? undefined : choice.version, chaos: choice.chaos, chaosVersion: choice.chaosVersion } : undefined;
     const force = input.force || input.mode !== 'deploy';
-    const plan = await planDeploy(app, docker, { force, identity, timeoutSeconds: input.timeoutSeconds });
-    const notes = releaseNotes(from, versions, deployed, plan.overview.next, input.mode);
+    const plan = await planDeploy(app, docker, ports.recipeFiles, { force, identity, timeoutSeconds: input.timeoutSeconds });
+    const notes = releaseNotes(ports.recipeFiles, from, versions, deployed, plan.overview.next, input.mode);
     yield { type: 'overview', overview: plan.overview, notes };
     if (hooks.confirm && !(await hooks.confirm(plan.overview, notes))) {
       return { stack, converged: false, skipped: 'cancelled' };
@@ -158,12 +155,12 @@ async function* deployLocked(dir: AbraDir, input: AppDeployInput, hooks: AppDepl
     // the server's record first: a history that cannot be written is a
     // warning, never a failed deploy; then the version goes into TYPE= (abra
     // writes it after success; with -c after submitting)
-    if (result.unchanged) yield { type: 'info', message: 'nothing changed on the server: no history entry recorded' };
-    else yield* recordHistory(docker, stack, { ...entry, result: result.converged ? 'success' : 'submitted' });
+    // a redeploy that changed nothing is still worth knowing about: who ran it, when
+    yield* recordHistory(docker, stack, { ...entry, result: result.unchanged ? 'unchanged' : result.converged ? 'success' : 'submitted' });
     const recorded = `${typeValue.recipe}:${plan.overview.next}`;
-    recordVersion(dir, ref.path, envText, recorded, input.domain);
+    recordVersion(ports.apps, ref.path, envText, recorded, input.domain);
     // abra runs these once the deploy converged (not with -c); still under the lock, from this version's abra.sh
-    if (result.converged) yield* runPostDeployCmds(app, dir, docker, input.mode === 'upgrade' ? 'POST_UPGRADE_CMDS' : 'POST_DEPLOY_CMDS');
+    if (result.converged) yield* runPostDeployCmds(app, ports, docker, input.mode === 'upgrade' ? 'POST_UPGRADE_CMDS' : 'POST_DEPLOY_CMDS');
     return { ...result, recorded };
   } finally {
     snapshot?.dispose();
@@ -186,7 +183,7 @@ async function* recordHistory(docker: DockerPort, stack: string, entry: Omit<His
 }
 
 /** TYPE=<recipe>:<version> after the server changed; a failed write says what runs and the line to put there. */
-function recordVersion(dir: AbraDir, path: string, envText: string, recorded: string, domain: string): void {
+function recordVersion(dir: AppStore, path: string, envText: string, recorded: string, domain: string): void {
   const key = 'TYPE' in parseEnvFile(envText, path).env ? 'TYPE' : 'RECIPE';
   try {
     dir.writeEnvFile(path, setEnvValue(dir.readText(path), key, recorded, path));
@@ -238,10 +235,10 @@ async function chooseVersion(
 }
 
 /** Notes of every release in (deployed, target] for upgrades; the target's own notes otherwise. */
-function releaseNotes(recipeDir: string, versions: VersionList, deployed: DeployedMeta | undefined, target: string, mode: DeployMode): ReleaseNote[] {
+function releaseNotes(files: Pick<RecipeFileStore, 'readText'>, recipeDir: string, versions: VersionList, deployed: DeployedMeta | undefined, target: string, mode: DeployMode): ReleaseNote[] {
   const wanted = mode === 'upgrade' ? versionsBetween(versions, deployed?.version, target).map((v) => v.tag) : [target];
   return wanted
-    .map((version) => ({ version, text: readRecipeText(recipeDir, `release/${version}`)?.trim() ?? '' }))
+    .map((version) => ({ version, text: files.readText(recipeDir, `release/${version}`)?.trim() ?? '' }))
     .filter((n) => n.text.length > 0);
 }
 

@@ -3,14 +3,12 @@
 // cannot be reached does not fail the listing: its apps are `unknown` and a
 // warning says why.
 
-import type { AbraDir } from '../adapters/abra-dir.js';
-import type { DockerPort } from '../ports/docker.js';
+import type { Ports } from '../ports/index.js';
 import { parseEnvFile, appRecipe } from '../core/env-file.js';
 import { stackName } from '../core/stack-name.js';
 import { buildListing, sortApps, UNKNOWN, type AppListing, type LocalApp, type StackStatus } from '../core/app-listing.js';
 import { NotFoundError } from '../core/errors.js';
 import { serverStackStatuses } from './app-status.js';
-import { isGitRepo, openRecipe } from '../adapters/recipe-git.js';
 import { releaseVersions, type VersionList } from '../core/versions.js';
 
 export interface AppLsOptions {
@@ -25,7 +23,8 @@ export interface AppLsResult {
   warnings: string[];
 }
 
-export async function listApps(dir: AbraDir, connect: (server: string) => Promise<DockerPort>, opts: AppLsOptions): Promise<AppLsResult> {
+export async function listApps(ports: Pick<Ports, 'apps' | 'recipes' | 'docker'>, opts: AppLsOptions): Promise<AppLsResult> {
+  const dir = ports.apps;
   if (opts.server && !dir.hasServer(opts.server)) {
     throw new NotFoundError(`no server "${opts.server}" in ${dir.serversDir}`, 'list servers with `kite server ls`, or add one with `kite server add`');
   }
@@ -45,7 +44,7 @@ export async function listApps(dir: AbraDir, connect: (server: string) => Promis
   if (!opts.status) return { listing: buildListing(sorted, false), warnings };
 
   const servers = [...new Set(sorted.map((a) => a.server))];
-  const results = await Promise.allSettled(servers.map(async (s) => serverStackStatuses(await connect(s))));
+  const results = await Promise.allSettled(servers.map(async (s) => serverStackStatuses(await ports.docker(s))));
   const statuses = new Map<string, Map<string, StackStatus> | undefined>();
   results.forEach((r, i) => {
     if (r.status === 'fulfilled') statuses.set(servers[i], r.value);
@@ -55,17 +54,18 @@ export async function listApps(dir: AbraDir, connect: (server: string) => Promis
       warnings.push(`${msg.startsWith(`server ${servers[i]}`) ? msg : `server ${servers[i]}: ${msg}`}; its apps are listed with status unknown`);
     }
   });
-  return { listing: buildListing(sorted, true, statuses, await localReleases(dir, sorted, warnings)), warnings };
+  return { listing: buildListing(sorted, true, statuses, await localReleases(ports, sorted, warnings)), warnings };
 }
 
 /** Release tags of each listed recipe's local clone (no network: `kite recipe fetch` refreshes them). */
-async function localReleases(dir: AbraDir, apps: LocalApp[], warnings: string[]): Promise<Map<string, VersionList>> {
+async function localReleases(ports: Pick<Ports, 'apps' | 'recipes'>, apps: LocalApp[], warnings: string[]): Promise<Map<string, VersionList>> {
+  const { apps: dir, recipes } = ports;
   const out = new Map<string, VersionList>();
   for (const recipe of new Set(apps.map((a) => a.recipe))) {
     const recipeDir = dir.recipeDir(recipe);
-    if (recipe === UNKNOWN || !isGitRepo(recipeDir)) continue;
+    if (recipe === UNKNOWN || !recipes.isRepo(recipeDir)) continue;
     try {
-      out.set(recipe, releaseVersions(await openRecipe(recipeDir).tags()));
+      out.set(recipe, releaseVersions(await (await recipes.open(recipeDir)).tags()));
     } catch (e) {
       warnings.push(`recipe ${recipe}: cannot read its tags (${(e as Error).message.split('\n')[0]}); upgrades unknown`);
     }

@@ -5,9 +5,7 @@
 // kept with them (their values travel with the error, to be shown).
 // A domain whose stack name another app of the server has is refused.
 
-import { rmSync, existsSync } from 'node:fs';
-import type { AbraDir } from '../adapters/abra-dir.js';
-import type { DockerPort } from '../ports/docker.js';
+import type { Ports } from '../ports/index.js';
 import type { SecretStore } from '../ports/secret-store.js';
 import { ConflictError, NotFoundError, RecipeError, UsageError } from '../core/errors.js';
 import { domainProblem } from '../core/domain.js';
@@ -15,8 +13,7 @@ import { setEnvValue } from '../core/env-edit.js';
 import { parseEnvFile } from '../core/env-file.js';
 import { loadAppRef } from './load-app.js';
 import { ensureRecipe } from './recipe-ensure.js';
-import { readRecipeText } from '../adapters/recipe-read.js';
-import type { RecipeSnapshot } from '../adapters/recipe-git.js';
+import type { RecipeSnapshot } from '../ports/recipe-repo.js';
 import { latestVersion } from '../core/versions.js';
 import { generateSecrets, SecretsPartlyGenerated, type GeneratedSecret } from './secret-generate.js';
 import { assertStackFree } from './stack-owner.js';
@@ -54,7 +51,8 @@ export function envFromSample(sample: string, recipe: string, domain: string): s
   return text;
 }
 
-export async function newApp(dir: AbraDir, input: AppNewInput, connect: (server: string) => Promise<DockerPort>): Promise<AppCreated> {
+export async function newApp(ports: Pick<Ports, 'apps' | 'recipes' | 'recipeFiles' | 'docker'>, input: AppNewInput): Promise<AppCreated> {
+  const dir = ports.apps;
   const badDomain = domainProblem(input.domain);
   if (badDomain) throw new UsageError(badDomain, 'pass a domain such as cloud.example.com');
   const taken = dir.listApps().find((a) => a.domain === input.domain);
@@ -63,7 +61,7 @@ export async function newApp(dir: AbraDir, input: AppNewInput, connect: (server:
   assertStackFree(dir, input.server, input.domain);
   // like abra: fetch the recipe, and read the release the app starts from (from a
   // private snapshot: unlike abra, kite never checks the shared clone out)
-  const recipe = await ensureRecipe(dir, input.recipe, Boolean(input.offline));
+  const recipe = await ensureRecipe(ports, input.recipe, Boolean(input.offline));
   let version: string | undefined;
   let snapshot: RecipeSnapshot | undefined;
   if (recipe.repo) {
@@ -80,7 +78,7 @@ export async function newApp(dir: AbraDir, input: AppNewInput, connect: (server:
   }
   const from = snapshot?.dir ?? recipe.dir;
   try {
-    const sample = readRecipeText(from, '.env.sample');
+    const sample = ports.recipeFiles.readText(from, '.env.sample');
     if (sample === undefined) throw new RecipeError('the recipe has no .env.sample', `${recipe.dir}/.env.sample`, undefined, 'ask the recipe maintainer to add one (lint R008)');
 
     const path = dir.appPath(input.server, input.domain);
@@ -94,9 +92,9 @@ export async function newApp(dir: AbraDir, input: AppNewInput, connect: (server:
     let secrets: GeneratedSecret[] = [];
     try {
       // loading validates the compose files (abra does this at `app new` too)
-      const app = loadAppRef(dir, { domain: input.domain, server: input.server, path }, from);
+      const app = loadAppRef(ports, { domain: input.domain, server: input.server, path }, from);
       if (input.secrets) {
-        const docker = await connect(input.server);
+        const docker = await ports.docker(input.server);
         secrets = await generateSecrets(app, docker, { all: true, store: input.store });
       }
     } catch (e) {
@@ -104,7 +102,7 @@ export async function newApp(dir: AbraDir, input: AppNewInput, connect: (server:
         e.hint = `${path} was kept: the secrets above belong to it; ${e.hint}`;
         throw e;
       }
-      if (existsSync(path)) rmSync(path);
+      if (dir.exists(path)) dir.removeEnvFile(path);
       throw e;
     }
     return { recipe: input.recipe, version, source: recipe.source, warnings: recipe.warnings, domain: input.domain, server: input.server, path, secrets };

@@ -11,6 +11,7 @@
 //   labelled with the stack namespace.
 
 import type { DockerPort } from '../ports/docker.js';
+import type { AppRef, AppStore } from '../ports/app-store.js';
 import type { AppSecret } from '../core/secrets.js';
 import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
 import { DockerApiError } from '../core/errors.js';
@@ -51,9 +52,11 @@ function byName(a: { name: string }, b: { name: string }): number {
   return a.name.localeCompare(b.name);
 }
 
-export type RemovedObject = { object: 'volume' | 'secret' | 'config'; name: string };
+export type RemovedObject = { object: 'volume' | 'secret' | 'config' | 'env file'; name: string };
 
-export async function* executeRemoval(docker: DockerPort, plan: RemovalPlan, domain: string): AsyncGenerator<RemovedObject> {
+/** Deletes what the plan lists on the server, then the app's env file (last: a failure before it leaves the app in place to retry). */
+export async function* executeRemoval(apps: Pick<AppStore, 'removeEnvFile'>, docker: DockerPort, plan: RemovalPlan, ref: AppRef): AsyncGenerator<RemovedObject> {
+  const domain = ref.domain;
   for (const v of plan.volumes) {
     await removeVolume(docker, v, domain);
     yield { object: 'volume', name: v };
@@ -70,4 +73,6 @@ export async function* executeRemoval(docker: DockerPort, plan: RemovalPlan, dom
     }
     yield { object: 'config', name: c.name };
   }
+  apps.removeEnvFile(ref.path);
+  yield { object: 'env file', name: ref.path };
 }

@@ -5,6 +5,7 @@
 // start-first service never stops serving.
 
 import type { DockerPort, Service } from '../ports/docker.js';
+import type { Clock } from '../ports/clock.js';
 import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
 import { APP_SERVICE, DEFAULT_TIMEOUT_SECONDS, labelKey } from '../core/abra-labels.js';
 import { ConflictError, DeployFailedError, DockerApiError, NotFoundError, UsageError } from '../core/errors.js';
@@ -17,6 +18,8 @@ export interface RestartOptions {
   all?: boolean;
   timeoutSeconds?: number;
   pollMs?: number;
+  /** waiting for convergence */
+  clock: Clock;
 }
 
 export async function* restart(docker: DockerPort, stack: string, domain: string, opts: RestartOptions): AsyncGenerator<DeployEvent, string[]> {
@@ -41,7 +44,7 @@ export async function* restart(docker: DockerPort, stack: string, domain: string
     yield { type: 'service', action: 'updated', service: s.Spec.Name };
   }
   const timeoutSeconds = opts.timeoutSeconds ?? timeoutFromLabels(services, stack);
-  const failures = yield* watchConvergence(docker, targets, { timeoutMs: timeoutSeconds * 1000, pollMs: opts.pollMs, namespace: stack });
+  const failures = yield* watchConvergence(docker, targets, { timeoutMs: timeoutSeconds * 1000, pollMs: opts.pollMs, namespace: stack, clock: opts.clock });
   if (failures.length > 0) {
     for (const f of failures) yield { type: 'failed', ...f };
     const err = new DeployFailedError(stack, failures, 'no-previous');

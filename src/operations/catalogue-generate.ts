@@ -8,10 +8,9 @@
 // Everything is gathered before anything is written: a registry that cannot
 // be asked fails the whole run (exit 4) and leaves recipes.json as it was.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AbraDir } from '../adapters/abra-dir.js';
-import { isGitRepo, openRecipe, type RecipeRepo } from '../adapters/recipe-git.js';
+import type { Ports } from '../ports/index.js';
+import type { RecipeRepo } from '../ports/recipe-repo.js';
 import { mergeCatalogue, serialiseCatalogue, type Catalogue, type ServiceMeta } from '../core/catalogue.js';
 import { buildRecipeMeta, type ReleaseImages } from '../core/catalogue-entry.js';
 import { KiteError, NotFoundError, RemoteError, UsageError } from '../core/errors.js';
@@ -19,6 +18,9 @@ import { registryRepo, describeRepo } from '../core/image-registry.js';
 import { recipeRemotes } from '../core/settings.js';
 import { releaseVersions, type VersionList } from '../core/versions.js';
 import type { RegistryPort } from '../ports/registry.js';
+
+/** what generating talks to: $ABRA_DIR, the recipe clones, the catalogue clone, the image registries */
+export type CataloguePorts = Pick<Ports, 'apps' | 'recipes' | 'recipeFiles' | 'catalogues' | 'registry'>;
 import { catalogueRepo } from './catalogue-read.js';
 import { readRelease } from './catalogue-releases.js';
 import { ensureRecipe, readSettings } from './recipe-ensure.js';
@@ -53,15 +55,16 @@ export interface GenerateResult {
   published?: { url: string; commit?: string; branch?: string };
 }
 
-export async function generateCatalogue(dir: AbraDir, registry: RegistryPort, input: GenerateInput, emit: (e: CatalogueEvent) => void): Promise<GenerateResult> {
+export async function generateCatalogue(ports: CataloguePorts, input: GenerateInput, emit: (e: CatalogueEvent) => void): Promise<GenerateResult> {
+  const { apps: dir, registry } = ports;
   if (input.publish && input.dryRun) throw new UsageError('--publish and --dry-run cannot be used together', 'drop --dry-run to publish, or --publish to only look');
   if (input.publish && input.offline) throw new UsageError('--publish needs the network: it cannot be used with --offline');
   const settings = readSettings(dir);
-  const names = input.recipes.length > 0 ? [...new Set(input.recipes)] : localGitRecipes(dir);
+  const names = input.recipes.length > 0 ? [...new Set(input.recipes)] : localGitRecipes(ports);
   if (names.length === 0) throw new NotFoundError(`no recipe git repositories in ${dir.recipesDir}`, 'name the recipes to generate (`kite catalogue generate <recipe>`), or fetch some first');
 
   // the existing catalogue first: its other entries are kept, and publishing needs it current
-  const cat = catalogueRepo(dir);
+  const cat = await catalogueRepo(ports);
   const sync = await cat.sync([settings.catalogue.url, ...settings.catalogue.mirrors], input.offline, true);
   for (const w of sync.warnings) emit({ type: 'warning', message: w });
   if (!cat.exists()) emit({ type: 'warning', message: `no ${cat.file} yet: starting a new catalogue` });
@@ -71,9 +74,9 @@ export async function generateCatalogue(dir: AbraDir, registry: RegistryPort, in
   const digests = new Map<string, Promise<string>>();
   const regenerated: Catalogue = {};
   for (const name of names) {
-    const { repo, versions, source } = await openForCatalogue(dir, name, input, emit);
+    const { repo, versions, source } = await openForCatalogue(ports, name, input, emit);
     const defaultBranch = await repo.defaultBranch();
-    const readme = input.chaos ? readWorkingTree(repo.dir, 'README.md') : await readAtBranch(repo, defaultBranch, 'README.md');
+    const readme = input.chaos ? ports.recipeFiles.readFile(join(repo.dir, 'README.md')) : await readAtBranch(repo, defaultBranch, 'README.md');
     const releases: ReleaseImages[] = [];
     for (const v of versions.versions) {
       const release = await readRelease(repo, name, v.tag);
@@ -109,32 +112,29 @@ export async function generateCatalogue(dir: AbraDir, registry: RegistryPort, in
   return result;
 }
 
-function localGitRecipes(dir: AbraDir): string[] {
-  if (!existsSync(dir.recipesDir)) return [];
-  return readdirSync(dir.recipesDir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && isGitRepo(join(dir.recipesDir, e.name)))
-    .map((e) => e.name)
-    .sort();
+function localGitRecipes(ports: Pick<Ports, 'apps' | 'recipes'>): string[] {
+  return ports.apps.listRecipeDirs().filter((name) => ports.recipes.isRepo(join(ports.apps.recipesDir, name)));
 }
 
-async function openForCatalogue(dir: AbraDir, name: string, input: GenerateInput, emit: (e: CatalogueEvent) => void): Promise<{ repo: RecipeRepo; versions: VersionList; source: string }> {
+async function openForCatalogue(ports: Pick<Ports, 'apps' | 'recipes'>, name: string, input: GenerateInput, emit: (e: CatalogueEvent) => void): Promise<{ repo: RecipeRepo; versions: VersionList; source: string }> {
+  const { apps: dir, recipes } = ports;
   const recipeDir = dir.recipeDir(name);
   const noNetwork = input.offline || input.skipUpdates;
-  if (noNetwork && !existsSync(recipeDir)) {
+  if (noNetwork && !dir.exists(recipeDir)) {
     throw new NotFoundError(`recipe ${name} is not in ${dir.recipesDir} and ${input.offline ? '--offline' : '--skip-updates'} forbids cloning it`, `run without ${input.offline ? '--offline' : '--skip-updates'}, or fetch it first`);
   }
-  if (existsSync(recipeDir) && !isGitRepo(recipeDir)) {
+  if (dir.exists(recipeDir) && !recipes.isRepo(recipeDir)) {
     throw new NotFoundError(`recipe ${name} (${recipeDir}) is not a git repository: the catalogue lists released versions, which are git tags`, 'clone the recipe with git instead');
   }
   if (noNetwork) {
-    const repo = openRecipe(recipeDir);
+    const repo = await recipes.open(recipeDir);
     const versions = releaseVersions(await repo.tags());
     for (const w of versions.warnings) emit({ type: 'warning', message: `${name}: ${w}` });
     return { repo, versions, source: `the local clone (${input.offline ? 'offline' : 'not updated'})` };
   }
-  const ensured = await ensureRecipe(dir, name, false);
+  const ensured = await ensureRecipe(ports, name, false);
   for (const w of ensured.warnings) emit({ type: 'warning', message: `${name}: ${w}` });
-  return { repo: ensured.repo ?? openRecipe(recipeDir), versions: ensured.versions, source: ensured.source };
+  return { repo: ensured.repo ?? (await recipes.open(recipeDir)), versions: ensured.versions, source: ensured.source };
 }
 
 /** The file on the default branch as fetched (origin/<branch>), else the local branch, else HEAD. */
@@ -144,11 +144,6 @@ async function readAtBranch(repo: RecipeRepo, branch: string, path: string): Pro
     return repo.readAt(ref, path);
   }
   return undefined;
-}
-
-function readWorkingTree(dir: string, path: string): string | undefined {
-  const p = join(dir, path);
-  return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
 }
 
 /** One registry question per image:tag per run. */

@@ -2,11 +2,9 @@
 // $ABRA_DIR/catalogue up to date (unless offline) and parse recipes.json.
 // A recipe missing from the catalogue falls back to its local clone's tags.
 
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AbraDir } from '../adapters/abra-dir.js';
-import { CatalogueRepo } from '../adapters/catalogue-repo.js';
-import { isGitRepo, openRecipe } from '../adapters/recipe-git.js';
+import type { Ports } from '../ports/index.js';
+import type { CatalogueStore } from '../ports/catalogue.js';
 import type { Catalogue, ServiceMeta } from '../core/catalogue.js';
 import { KiteError, NotFoundError } from '../core/errors.js';
 import { recipeRemotes } from '../core/settings.js';
@@ -14,8 +12,9 @@ import { releaseVersions } from '../core/versions.js';
 import { readRelease } from './catalogue-releases.js';
 import { readSettings } from './recipe-ensure.js';
 
-export function catalogueRepo(dir: AbraDir): CatalogueRepo {
-  return new CatalogueRepo(join(dir.root, 'catalogue'));
+/** $ABRA_DIR/catalogue */
+export function catalogueRepo(ports: Pick<Ports, 'apps' | 'catalogues'>): Promise<CatalogueStore> {
+  return ports.catalogues.open(join(ports.apps.root, 'catalogue'));
 }
 
 export interface LoadedCatalogue {
@@ -27,9 +26,9 @@ export interface LoadedCatalogue {
   warnings: string[];
 }
 
-export async function loadCatalogue(dir: AbraDir, offline: boolean): Promise<LoadedCatalogue> {
-  const settings = readSettings(dir);
-  const repo = catalogueRepo(dir);
+export async function loadCatalogue(ports: Pick<Ports, 'apps' | 'catalogues'>, offline: boolean): Promise<LoadedCatalogue> {
+  const settings = readSettings(ports.apps);
+  const repo = await catalogueRepo(ports);
   const sync = await repo.sync([settings.catalogue.url, ...settings.catalogue.mirrors], offline);
   return { catalogue: repo.read(), path: repo.file, source: sync.source, local: sync.local, warnings: sync.warnings };
 }
@@ -59,14 +58,15 @@ export interface RecipeVersionsResult {
  * not in it (or there is no catalogue to read), from the tags of its local
  * clone (fetched unless offline), without digests.
  */
-export async function recipeVersions(dir: AbraDir, recipe: string, offline: boolean): Promise<RecipeVersionsResult> {
+export async function recipeVersions(ports: Pick<Ports, 'apps' | 'catalogues' | 'recipes'>, recipe: string, offline: boolean): Promise<RecipeVersionsResult> {
+  const { apps: dir, recipes } = ports;
   const warnings: string[] = [];
   let loaded: LoadedCatalogue | undefined;
   try {
-    loaded = await loadCatalogue(dir, offline);
+    loaded = await loadCatalogue(ports, offline);
     warnings.push(...loaded.warnings);
   } catch (e) {
-    if (!(e instanceof KiteError) || !isGitRepo(dir.recipeDir(recipe))) throw e;
+    if (!(e instanceof KiteError) || !recipes.isRepo(dir.recipeDir(recipe))) throw e;
     warnings.push(`${e.message}: reading the local clone instead`);
   }
   const meta = loaded?.catalogue[recipe];
@@ -79,13 +79,13 @@ export async function recipeVersions(dir: AbraDir, recipe: string, offline: bool
   }
 
   const recipeDir = dir.recipeDir(recipe);
-  if (!existsSync(recipeDir) || !isGitRepo(recipeDir)) {
+  if (!dir.exists(recipeDir) || !recipes.isRepo(recipeDir)) {
     throw new NotFoundError(
       `recipe ${recipe} is neither in the catalogue${loaded ? ` (${loaded.path})` : ''} nor a git clone in ${dir.recipesDir}`,
       `list known recipes with \`kite recipe ls\`, or fetch it with \`kite recipe fetch ${recipe}\``,
     );
   }
-  const repo = openRecipe(recipeDir);
+  const repo = await recipes.open(recipeDir);
   if (!offline) {
     try {
       const fetched = await repo.fetch(recipeRemotes(recipe, readSettings(dir)).slice(1), false);

@@ -3,7 +3,7 @@
 // interpolated with the tag's .env.sample (plus abra.sh exports, a DOMAIN
 // and its STACK_NAME when the sample has none) → each service's image.
 
-import type { RecipeRepo } from '../adapters/recipe-git.js';
+import type { RecipeRepo } from '../ports/recipe-repo.js';
 import { readAbraShExports } from '../core/abra-sh.js';
 import { serviceImage } from '../core/catalogue-entry.js';
 import { composeFilesFor, DEFAULT_COMPOSE_FILE, LEGACY_COMPOSE_FILE } from '../core/compose-files.js';

@@ -15,11 +15,10 @@ import { ApplyFailedError, ConflictError, DeployFailedError, DockerApiError, Not
 import type { Clock } from '../ports/clock.js';
 import { sameServiceSpec } from '../core/spec-equal.js';
 import { monitorMs } from '../core/convergence.js';
-import { systemClock } from '../adapters/system-clock.js';
 import { digestWarning, hasDigest, imageToQuery, pinnedImage, placementPlatforms } from '../core/image-pin.js';
 import { secretEnvKey } from '../core/secrets.js';
 import type { LoadedApp } from './load-app.js';
-import { readInsideRecipe } from '../adapters/recipe-read.js';
+import type { RecipeFileStore } from '../ports/recipe-files.js';
 import { INSIDE_RECIPE_HINT } from '../core/recipe-path.js';
 import type { DeployEvent } from './events.js';
 import { watchConvergence, type WatchFailure, type WatchTarget } from './watch.js';
@@ -36,8 +35,10 @@ export interface DeployOptions {
   pollMs?: number;
   /** Ctrl-C: stop watching convergence (the server goes on) */
   signal?: AbortSignal;
-  clock?: Clock;
 }
+
+/** applying waits (retries, convergence) on this clock */
+export type ApplyOptions = DeployOptions & { clock: Clock };
 
 export interface DeployResult {
   stack: string;
@@ -83,9 +84,9 @@ export interface DeployOverview {
   secrets: { name: string; change: 'new' | 'exists' }[];
 }
 
-export async function* applyDeploy(p: DeployPlan, docker: DockerPort, opts: DeployOptions = {}): AsyncGenerator<DeployEvent, DeployResult> {
+export async function* applyDeploy(p: DeployPlan, docker: DockerPort, opts: ApplyOptions): AsyncGenerator<DeployEvent, DeployResult> {
   const app = p.app;
-  const clock = opts.clock ?? systemClock;
+  const clock = opts.clock;
   const timeoutSeconds = opts.timeoutSeconds ?? p.timeoutSeconds;
   for (const w of p.spec.warnings) yield { type: 'warning', message: w };
   yield { type: 'plan', stack: app.stack, server: app.server, version: p.version, services: p.spec.services.map((s) => s.name) };
@@ -240,7 +241,8 @@ async function retryBusy(fn: () => Promise<void>, clock: Clock): Promise<void> {
 }
 
 /** Read and check everything; touch nothing on the server. */
-export async function planDeploy(app: LoadedApp, docker: DockerPort, opts: DeployOptions = {}): Promise<DeployPlan> {
+/** `files` reads the config and secret files the compose files name (inside the recipe only) */
+export async function planDeploy(app: LoadedApp, docker: DockerPort, files: Pick<RecipeFileStore, 'readInside'>, opts: DeployOptions = {}): Promise<DeployPlan> {
   const identity = opts.identity ?? { version: declaredVersion(app.compose, app.stack) ?? app.envVersion, chaos: false };
   const version = identity.chaos ? identity.chaosVersion : identity.version;
   const cfg = applyAbraConventions(app.compose, { stack: app.stack, recipe: app.recipe, ...identity }, app.appEnv);
@@ -287,7 +289,7 @@ export async function planDeploy(app: LoadedApp, docker: DockerPort, opts: Deplo
         noGenerate ? `insert it with \`kite app secret insert ${app.domain} ${s.key} <version> <value>\`` : `generate it with \`kite app secret generate ${app.domain} --all\``,
       );
     }
-    secretData.set(s.name, readObjectData(app, s, `secrets.${s.key}`));
+    secretData.set(s.name, readObjectData(files, app, s, `secrets.${s.key}`));
   }
 
   // configs are immutable: an existing one must hold the same content
@@ -301,7 +303,7 @@ export async function planDeploy(app: LoadedApp, docker: DockerPort, opts: Deplo
       configIds.set(c.name, found.ID);
       continue;
     }
-    const data = readObjectData(app, c, `configs.${c.key}`);
+    const data = readObjectData(files, app, c, `configs.${c.key}`);
     if (found) {
       if (found.Spec.Data !== undefined && found.Spec.Data !== data) {
         throw new RecipeError(
@@ -395,13 +397,13 @@ async function pinImages(docker: DockerPort, services: StackSpec['services']): P
   return { services: resolved, warnings: [...new Set(warnings)] };
 }
 
-function readObjectData(app: LoadedApp, o: { file?: string; content?: string; environment?: string }, key: string): string {
+function readObjectData(files: Pick<RecipeFileStore, 'readInside'>, app: LoadedApp, o: { file?: string; content?: string; environment?: string }, key: string): string {
   const { file, content } = o;
   if (content !== undefined) return Buffer.from(content).toString('base64');
   if (o.environment !== undefined) return Buffer.from(app.env[o.environment] ?? '').toString('base64');
   if (!file) throw new RecipeError('needs a `file:` (or `external: true`)', app.composeFiles.join(':'), { key });
   // read on this machine and sent to the server: only from inside the recipe (symlinks resolved)
-  const read = readInsideRecipe(app.recipeDir, file);
+  const read = files.readInside(app.recipeDir, file);
   if ('problem' in read) throw new RecipeError(`file ${file} ${read.problem}: it must stay inside the recipe`, app.composeFiles.join(':'), { key }, INSIDE_RECIPE_HINT);
   if ('missing' in read) throw new RecipeError(`file ${file} not found in the recipe`, join(app.recipeDir, file), { key });
   return read.data.toString('base64');

@@ -4,7 +4,7 @@
 // deploy still holds the app's lock. Output arrives as events, line by
 // line; a failing command stops the rest (the deploy itself stays).
 
-import type { AbraDir } from '../adapters/abra-dir.js';
+import type { Ports } from '../ports/index.js';
 import type { DockerPort } from '../ports/docker.js';
 import type { PostCmdsKey } from '../core/abra-cmd.js';
 import { FrameReader, type FrameStream } from '../core/stream-frames.js';
@@ -14,8 +14,8 @@ import { planPostDeployCmds } from './app-cmd.js';
 import { startExec } from './app-exec.js';
 import type { DeployEvent } from './events.js';
 
-export async function* runPostDeployCmds(app: LoadedApp, dir: AbraDir, docker: DockerPort, key: PostCmdsKey): AsyncGenerator<DeployEvent> {
-  const plans = await planPostDeployCmds(app, dir, docker, key);
+export async function* runPostDeployCmds(app: LoadedApp, ports: Pick<Ports, 'recipeFiles'>, docker: DockerPort, key: PostCmdsKey): AsyncGenerator<DeployEvent> {
+  const plans = await planPostDeployCmds(app, ports, docker, key);
   for (const plan of plans) {
     const command = [plan.fn, ...plan.args].join(' ');
     yield { type: 'post-cmd', service: plan.target.service, command };

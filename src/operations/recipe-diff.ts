@@ -2,7 +2,8 @@
 // chaos deploy would carry): `git diff HEAD`, plus the untracked files,
 // which a diff does not show.
 
-import { openWorktree, type StatusEntry } from '../adapters/recipe-worktree.js';
+import type { Ports } from '../ports/index.js';
+import type { StatusEntry } from '../ports/recipe-worktree.js';
 
 export interface RecipeDiff {
   /** unified diff of tracked files against HEAD ('' when none) */
@@ -12,8 +13,8 @@ export interface RecipeDiff {
   untracked: string[];
 }
 
-export async function diffRecipe(dir: string, color: boolean): Promise<RecipeDiff> {
-  const wt = openWorktree(dir);
+export async function diffRecipe(ports: Pick<Ports, 'worktrees'>, dir: string, color: boolean): Promise<RecipeDiff> {
+  const wt = await ports.worktrees.open(dir);
   const changes = await wt.status();
   const diff = changes.some((c) => c.code !== '??') ? await wt.diff(color) : '';
   return { diff, changes, untracked: changes.filter((c) => c.code === '??').map((c) => c.path) };

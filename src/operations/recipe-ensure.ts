@@ -2,12 +2,11 @@
 // git location given, or <recipes.base>/<name>.git, then each mirror), fetch
 // it unless offline, and list its releases. Reports where the data came from.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { AbraDir } from '../adapters/abra-dir.js';
-import { cloneRecipe, isGitRepo, openRecipe, type RecipeRepo } from '../adapters/recipe-git.js';
+import type { AppStore } from '../ports/app-store.js';
+import type { Ports } from '../ports/index.js';
+import type { RecipeRepo } from '../ports/recipe-repo.js';
 import { NotFoundError } from '../core/errors.js';
-import { parseSettings, recipeRemotes, type Settings } from '../core/settings.js';
+import { recipeRemotes, type Settings } from '../core/settings.js';
 import { releaseVersions, type VersionList } from '../core/versions.js';
 
 export interface EnsuredRecipe {
@@ -20,30 +19,30 @@ export interface EnsuredRecipe {
   warnings: string[];
 }
 
-export function readSettings(dir: AbraDir): Settings {
-  const file = join(dir.root, 'kite.yml');
-  return parseSettings(existsSync(file) ? readFileSync(file, 'utf8') : undefined, file);
+export function readSettings(dir: Pick<AppStore, 'settings'>): Settings {
+  return dir.settings();
 }
 
-export async function ensureRecipe(dir: AbraDir, recipe: string, offline: boolean): Promise<EnsuredRecipe> {
+export async function ensureRecipe(ports: Pick<Ports, 'apps' | 'recipes'>, recipe: string, offline: boolean): Promise<EnsuredRecipe> {
+  const { apps: dir, recipes } = ports;
   const settings = readSettings(dir);
   const recipeDir = dir.recipeDir(recipe);
   const warnings: string[] = [];
   let source: string;
-  if (!existsSync(recipeDir)) {
+  if (!dir.exists(recipeDir)) {
     if (offline) throw new NotFoundError(`recipe ${recipe} is not in ${dir.recipesDir} and --offline forbids cloning it`);
-    const cloned = await cloneRecipe(recipeDir, recipeRemotes(recipe, settings));
+    const cloned = await recipes.clone(recipeDir, recipeRemotes(recipe, settings));
     for (const f of cloned.failures) warnings.push(`could not clone from ${f.remote}: ${f.error}`);
     source = cloned.source;
-  } else if (!isGitRepo(recipeDir)) {
+  } else if (!recipes.isRepo(recipeDir)) {
     return { dir: recipeDir, versions: { versions: [], warnings: [] }, source: `${recipeDir} (not a git repository)`, warnings: [`recipe ${recipe} is not a git repository: using its files as they are`] };
   } else {
     const mirrors = recipeRemotes(recipe, settings).slice(1);
-    const fetched = await openRecipe(recipeDir).fetch(mirrors, offline);
+    const fetched = await (await recipes.open(recipeDir)).fetch(mirrors, offline);
     for (const f of fetched.failures) warnings.push(`could not fetch from ${f.remote}: ${f.error}`);
     source = fetched.source;
   }
-  const repo = openRecipe(recipeDir);
+  const repo = await recipes.open(recipeDir);
   const versions = releaseVersions(await repo.tags());
   return { dir: recipeDir, repo, versions, source, warnings: [...warnings, ...versions.warnings] };
 }

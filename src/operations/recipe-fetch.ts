@@ -7,10 +7,8 @@
 // kite.yml (an ssh:// or user@host: base is used as it is), mirrors not
 // tried; a clone that exists is fetched from its origin as it is.
 
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AbraDir } from '../adapters/abra-dir.js';
-import { cloneRecipe, isGitRepo } from '../adapters/recipe-git.js';
+import type { Ports } from '../ports/index.js';
 import { UsageError } from '../core/errors.js';
 import { ensureRecipe, readSettings } from './recipe-ensure.js';
 
@@ -27,13 +25,10 @@ export interface FetchedRecipe {
 }
 
 /** Recipe directories that are git clones (the others cannot be fetched). */
-export function localRecipes(dir: AbraDir): { git: string[]; plain: string[] } {
-  if (!existsSync(dir.recipesDir)) return { git: [], plain: [] };
-  const names = readdirSync(dir.recipesDir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-    .map((e) => e.name)
-    .sort();
-  return { git: names.filter((n) => isGitRepo(join(dir.recipesDir, n))), plain: names.filter((n) => !isGitRepo(join(dir.recipesDir, n))) };
+export function localRecipes(ports: Pick<Ports, 'apps' | 'recipes'>): { git: string[]; plain: string[] } {
+  const { apps: dir, recipes } = ports;
+  const names = dir.listRecipeDirs();
+  return { git: names.filter((n) => recipes.isRepo(join(dir.recipesDir, n))), plain: names.filter((n) => !recipes.isRepo(join(dir.recipesDir, n))) };
 }
 
 /**
@@ -49,27 +44,28 @@ export function sshRecipeUrl(recipe: string, base: string): string {
   return `git@${m[1]}:${m[2] ? `${m[2]}/` : ''}${recipe}.git`;
 }
 
-export async function fetchRecipe(dir: AbraDir, recipe: string, opts: { ssh?: boolean } = {}): Promise<FetchedRecipe> {
-  const cloned = !existsSync(dir.recipeDir(recipe));
+export async function fetchRecipe(ports: Pick<Ports, 'apps' | 'recipes'>, recipe: string, opts: { ssh?: boolean } = {}): Promise<FetchedRecipe> {
+  const dir = ports.apps;
+  const cloned = !dir.exists(dir.recipeDir(recipe));
   let source: string | undefined;
   if (opts.ssh && cloned) {
     if (/[/:@]/.test(recipe)) throw new UsageError(`--ssh derives the clone URL from recipes.base, and ${recipe} is not a recipe name`, 'pass the recipe name, or the SSH URL itself without --ssh');
-    source = (await cloneRecipe(dir.recipeDir(recipe), [sshRecipeUrl(recipe, readSettings(dir).recipes.base)])).source;
+    source = (await ports.recipes.clone(dir.recipeDir(recipe), [sshRecipeUrl(recipe, readSettings(dir).recipes.base)])).source;
   }
   // after an SSH clone: only read its releases (fetching again would try the https mirrors)
-  const r = await ensureRecipe(dir, recipe, source !== undefined);
+  const r = await ensureRecipe(ports, recipe, source !== undefined);
   return { recipe, dir: r.dir, cloned, source: source ?? r.source, releases: r.versions.versions.length, latest: r.versions.versions.at(-1)?.tag, warnings: r.warnings };
 }
 
 /** Every recipe in turn; a failure is recorded in its result and the next one goes on. */
-export async function fetchAll(dir: AbraDir, recipes: string[], progress: (r: FetchedRecipe) => void): Promise<FetchedRecipe[]> {
+export async function fetchAll(ports: Pick<Ports, 'apps' | 'recipes'>, recipes: string[], progress: (r: FetchedRecipe) => void): Promise<FetchedRecipe[]> {
   const results: FetchedRecipe[] = [];
   for (const recipe of recipes) {
     let r: FetchedRecipe;
     try {
-      r = await fetchRecipe(dir, recipe);
+      r = await fetchRecipe(ports, recipe);
     } catch (e) {
-      r = { recipe, dir: dir.recipeDir(recipe), cloned: false, releases: 0, warnings: [], error: (e as Error).message };
+      r = { recipe, dir: ports.apps.recipeDir(recipe), cloned: false, releases: 0, warnings: [], error: (e as Error).message };
     }
     progress(r);
     results.push(r);

@@ -18,11 +18,10 @@
 // convention [M]), an existing release/<version>, --notes / --notes-file,
 // or a prompt; --no-notes releases without them.
 
-import { replaceFileAtomic } from '../adapters/abra-dir.js';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readRecipeFiles } from '../adapters/recipe-files.js';
-import { openWorktree, type RecipeWorktree, type StatusEntry } from '../adapters/recipe-worktree.js';
+import type { Ports } from '../ports/index.js';
+import type { RecipeFileStore } from '../ports/recipe-files.js';
+import type { RecipeWorktree, StatusEntry } from '../ports/recipe-worktree.js';
 import { criticalFailures, lintRecipe } from '../core/lint/index.js';
 import { setVersionLabel } from '../core/recipe-edit.js';
 import { ConflictError, NotFoundError, RecipeError, UsageError } from '../core/errors.js';
@@ -78,14 +77,15 @@ export interface ReleaseResult {
   steps: string[];
 }
 
-export async function releaseRecipe(dir: string, recipe: string, input: ReleaseInput): Promise<ReleaseResult> {
-  const wt = openWorktree(dir);
+export async function releaseRecipe(ports: Pick<Ports, 'worktrees' | 'recipeFiles'>, dir: string, recipe: string, input: ReleaseInput): Promise<ReleaseResult> {
+  const { recipeFiles } = ports;
+  const wt = await ports.worktrees.open(dir);
   const head = await wt.head();
   if (!head) throw new ConflictError(`recipe ${recipe} has no commits yet`, 'commit the recipe first');
   const branch = await wt.branch();
   if (input.publish && !branch) throw new ConflictError(`recipe ${recipe} is not on a branch (detached HEAD): nothing to push the release on`, 'check out the branch to release from (git checkout main)');
 
-  const files = await readRecipeFiles(dir, recipe);
+  const files = await recipeFiles.readAll(dir, recipe);
   const labels = versionLabels(files);
   const { tags, list } = await releases(wt);
   const last = list.versions.at(-1)?.tag;
@@ -143,7 +143,7 @@ export async function releaseRecipe(dir: string, recipe: string, input: ReleaseI
   }
   await wt.requireIdentity();
 
-  const notes = await releaseNotes(dir, version, input);
+  const notes = await releaseNotes(recipeFiles, dir, version, input);
   const message = releaseMessage(version);
   const steps: string[] = [];
   for (const f of edits.keys()) steps.push(`set the version label in ${f} to ${version}`);
@@ -178,13 +178,13 @@ export async function releaseRecipe(dir: string, recipe: string, input: ReleaseI
   };
   if (input.dryRun) return result;
 
-  for (const [file, text] of edits) replaceFileAtomic(join(dir, file), text);
+  for (const [file, text] of edits) recipeFiles.replace(join(dir, file), text);
   if (notes.source === 'release/next') {
     // a tracked release/next moves in git; an untracked one is just renamed
-    if (status.some((e) => e.path === NEXT_NOTES && e.code === '??')) renameSync(join(dir, NEXT_NOTES), join(dir, notesPath));
+    if (status.some((e) => e.path === NEXT_NOTES && e.code === '??')) recipeFiles.rename(join(dir, NEXT_NOTES), join(dir, notesPath));
     else await wt.move(NEXT_NOTES, notesPath);
   } else if (notes.text !== undefined) {
-    writeFileSync(join(dir, notesPath), notes.text);
+    recipeFiles.write(join(dir, notesPath), notes.text);
   }
   await wt.add([...new Set([...unstaged(status, confirmOthers ? [] : others, renamedNext), ...labelFiles, ...(notes.source === 'none' ? [] : [notesPath])])]);
   // the label and notes may have been committed already: then the tag goes on HEAD
@@ -203,9 +203,9 @@ function unstaged(status: StatusEntry[], skip: StatusEntry[], renamedNext: boole
   return status.filter((e) => !skip.includes(e) && e.code[1] !== ' ' && !(renamedNext && e.path === NEXT_NOTES)).map((e) => e.path);
 }
 
-async function releaseNotes(dir: string, version: string, input: ReleaseInput): Promise<{ source: NotesSource; text?: string }> {
-  const hasNext = existsSync(join(dir, NEXT_NOTES));
-  const hasOwn = existsSync(join(dir, 'release', version));
+async function releaseNotes(files: Pick<RecipeFileStore, 'exists' | 'readFile'>, dir: string, version: string, input: ReleaseInput): Promise<{ source: NotesSource; text?: string }> {
+  const hasNext = files.exists(join(dir, NEXT_NOTES));
+  const hasOwn = files.exists(join(dir, 'release', version));
   const given = input.notes !== undefined && input.notes !== false ? '--notes' : input.notesFile !== undefined ? '--notes-file' : undefined;
   if (input.notes !== undefined && input.notesFile !== undefined) throw new UsageError('--notes and --notes-file both given', 'pass one of them');
   if (hasNext && hasOwn) throw new ConflictError(`both ${NEXT_NOTES} and release/${version} exist`, 'keep one of them');
@@ -220,8 +220,8 @@ async function releaseNotes(dir: string, version: string, input: ReleaseInput): 
     return { source: '--notes', text: withNewline(input.notes) };
   }
   if (input.notesFile !== undefined) {
-    if (!existsSync(input.notesFile)) throw new NotFoundError(`--notes-file ${input.notesFile} does not exist`);
-    const text = readFileSync(input.notesFile, 'utf8');
+    if (!files.exists(input.notesFile)) throw new NotFoundError(`--notes-file ${input.notesFile} does not exist`);
+    const text = files.readFile(input.notesFile) ?? '';
     if (text.trim() === '') throw new UsageError(`--notes-file ${input.notesFile} is empty`, 'write the notes, or pass --no-notes to release without them');
     return { source: '--notes-file', text: withNewline(text) };
   }

@@ -4,10 +4,9 @@
 // `coop-cloud.${STACK_NAME}.version=` label of the `app` service. Only that
 // label's value changes, in every compose file that declares it.
 
-import { replaceFileAtomic } from '../adapters/abra-dir.js';
 import { join } from 'node:path';
-import { readRecipeFiles } from '../adapters/recipe-files.js';
-import { openWorktree, type RecipeWorktree } from '../adapters/recipe-worktree.js';
+import type { Ports } from '../ports/index.js';
+import type { RecipeWorktree } from '../ports/recipe-worktree.js';
 import { findVersionLabel, setVersionLabel, type LabelSite } from '../core/recipe-edit.js';
 import { inferBump, nextRecipeVersion, upstreamFromImage, type BumpInference } from '../core/recipe-sync.js';
 import { compareVersions, latestVersion, parseVersion, releaseVersions } from '../core/versions.js';
@@ -51,11 +50,11 @@ export interface SyncResult {
   dryRun: boolean;
 }
 
-export async function syncRecipe(dir: string, recipe: string, input: VersionInput & { dryRun: boolean }): Promise<SyncResult> {
-  const worktree = openWorktree(dir);
-  const files = await readRecipeFiles(dir, recipe);
+export async function syncRecipe(ports: Pick<Ports, 'worktrees' | 'recipeFiles'>, dir: string, recipe: string, input: VersionInput & { dryRun: boolean }): Promise<SyncResult> {
+  const worktree = await ports.worktrees.open(dir);
+  const files = await ports.recipeFiles.readAll(dir, recipe);
   const plan = await planVersion(worktree, files, input);
-  if (!input.dryRun) for (const [file, text] of plan.edits) replaceFileAtomic(join(dir, file), text);
+  if (!input.dryRun) for (const [file, text] of plan.edits) ports.recipeFiles.replace(join(dir, file), text);
   return {
     recipe,
     version: plan.version,

@@ -7,16 +7,12 @@
 // cannot be rewritten in place (anchors, aliases, merges, interpolation,
 // digests) or whose tag is not semver-like are skipped with the reason.
 
-import { replaceFileAtomic } from '../adapters/abra-dir.js';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RegistryPort } from '../ports/registry.js';
-import { readRecipeFiles } from '../adapters/recipe-files.js';
-import { openWorktree } from '../adapters/recipe-worktree.js';
+import type { Ports } from '../ports/index.js';
 import { registryRepo, describeRepo } from '../core/image-registry.js';
 import { findImageSites, setImageTags, type ImageSite } from '../core/recipe-edit.js';
 import { allSemverLikeTags, newerTags, parseTag, upgradeKind, type TagCandidate, type UpgradeKind } from '../core/tag-compare.js';
-import { ConflictError } from '../core/errors.js';
+import { ConflictError, NotFoundError } from '../core/errors.js';
 import { imageSites } from './recipe-compose.js';
 
 export interface ServiceUpgrade {
@@ -60,8 +56,9 @@ export interface UpgradeResult {
 
 export const UPGRADE_COMMIT_SUBJECT = 'chore: upgrade image tags';
 
-export async function upgradeRecipe(registry: RegistryPort, dir: string, recipe: string, input: UpgradeInput): Promise<UpgradeResult> {
-  const files = await readRecipeFiles(dir, recipe);
+export async function upgradeRecipe(ports: Pick<Ports, 'worktrees' | 'recipeFiles' | 'registry'>, dir: string, recipe: string, input: UpgradeInput): Promise<UpgradeResult> {
+  const { registry, recipeFiles } = ports;
+  const files = await recipeFiles.readAll(dir, recipe);
   const sites = imageSites(files.composeFiles);
   const services: ServiceUpgrade[] = sites.map((s) => ({ file: s.file, service: s.service, line: s.line, image: s.image, name: s.name, tag: s.tag, upgrades: [], skipped: s.skip }));
   for (const s of services) {
@@ -89,7 +86,7 @@ export async function upgradeRecipe(registry: RegistryPort, dir: string, recipe:
   }
 
   const candidates = services.filter((s) => !s.skipped && (s.upgrades.length > 0 || (s.allTags?.length ?? 0) > 0));
-  const worktree = input.write && input.commit ? openWorktree(dir) : undefined;
+  const worktree = input.write && input.commit ? await ports.worktrees.open(dir) : undefined;
   if (worktree) {
     await worktree.requireIdentity();
     const dirty = new Set((await worktree.status()).map((e) => e.path));
@@ -113,12 +110,13 @@ export async function upgradeRecipe(registry: RegistryPort, dir: string, recipe:
   // new texts for every file first, then the writes
   const texts = new Map<string, string>();
   for (const file of [...new Set(changes.map((s) => s.file))]) {
-    const text = readFileSync(join(dir, file), 'utf8');
+    const text = recipeFiles.readFile(join(dir, file));
+    if (text === undefined) throw new NotFoundError(`${join(dir, file)} is gone`);
     const fresh = findImageSites(text, file);
     const edits = changes.filter((s) => s.file === file).map((s) => ({ site: siteFor(fresh, s), tag: s.chosen! }));
     texts.set(file, setImageTags(text, edits));
   }
-  for (const [file, text] of texts) replaceFileAtomic(join(dir, file), text);
+  for (const [file, text] of texts) recipeFiles.replace(join(dir, file), text);
   result.changedFiles = [...texts.keys()];
   result.written = true;
 

@@ -1,7 +1,7 @@
 // Add a server: prove we can reach its Docker daemon and that it is a swarm
 // manager, and only then create servers/<name>/. On failure nothing is left.
 
-import type { AbraDir } from '../adapters/abra-dir.js';
+import type { AppStore } from '../ports/app-store.js';
 import type { DockerPort } from '../ports/docker.js';
 import { ConflictError } from '../core/errors.js';
 
@@ -12,7 +12,7 @@ export interface ServerAdded {
   node: string;
 }
 
-export async function addServer(dir: AbraDir, name: string, connect: (server: string) => Promise<DockerPort>): Promise<ServerAdded> {
+export async function addServer(dir: AppStore, name: string, connect: (server: string) => Promise<DockerPort>): Promise<ServerAdded> {
   if (dir.hasServer(name)) throw new ConflictError(`server ${name} already exists in ${dir.serversDir}`);
   const docker = await connect(name);
   const info = await docker.info();

@@ -1,7 +1,7 @@
 // `server ls`: the directories under servers/, with where each name really
 // points (HOST/USER/PORT as ssh resolves them; `default` is the local daemon).
 
-import type { AbraDir } from '../adapters/abra-dir.js';
+import type { AppStore } from '../ports/app-store.js';
 import { targetFromName, type SshTarget } from '../core/ssh-config.js';
 
 export const LOCAL_SERVER = 'default';
@@ -17,7 +17,7 @@ export interface ServerRow {
 
 export type ResolveTarget = (server: string) => Promise<Partial<SshTarget> | undefined>;
 
-export async function listServers(dir: AbraDir, resolve: ResolveTarget): Promise<ServerRow[]> {
+export async function listServers(dir: AppStore, resolve: ResolveTarget): Promise<ServerRow[]> {
   const names = dir.listServers();
   return Promise.all(
     names.map(async (name) => {

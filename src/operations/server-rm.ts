@@ -2,10 +2,10 @@
 // server is touched. Refused while env files of apps live there: those are
 // the operator's only copy of the apps' configuration.
 
-import type { AbraDir } from '../adapters/abra-dir.js';
+import type { AppStore } from '../ports/app-store.js';
 import { ConflictError, NotFoundError } from '../core/errors.js';
 
-export function removeServer(dir: AbraDir, name: string): void {
+export function removeServer(dir: AppStore, name: string): void {
   if (!dir.hasServer(name)) {
     throw new NotFoundError(`no server "${name}" in ${dir.serversDir}`, 'list servers with `kite server ls`');
   }

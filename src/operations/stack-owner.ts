@@ -6,7 +6,7 @@
 // same server maps to the same stack (an env file placed by hand), naming
 // both files, so it never takes down or deletes the other app's data.
 
-import type { AbraDir, AppRef } from '../adapters/abra-dir.js';
+import type { AppStore, AppRef } from '../ports/app-store.js';
 import type { DockerPort } from '../ports/docker.js';
 import { ConflictError } from '../core/errors.js';
 import { sameStackApps, stackName, MAX_SANITISED_APP_NAME_LENGTH } from '../core/stack-name.js';
@@ -15,7 +15,7 @@ import { acquireLock, type Lock, type LockOptions } from './deploy-lock.js';
 const RENAME_HINT = `rename one of them: give it a domain that differs from the other within its first ${MAX_SANITISED_APP_NAME_LENGTH} characters (dots count as _)`;
 
 /** `app new`: refuse a domain whose stack name another app of `server` already has. */
-export function assertStackFree(dir: AbraDir, server: string, domain: string): void {
+export function assertStackFree(dir: AppStore, server: string, domain: string): void {
   const [other] = sameStackApps(dir.listApps(server), server, domain);
   if (!other) return;
   throw new ConflictError(
@@ -28,7 +28,7 @@ export function assertStackFree(dir: AbraDir, server: string, domain: string): v
  * Refuse to change `ref` on its server while another env file there maps to
  * the same stack. The deploy calls this too, before taking its lock.
  */
-export function assertStackOwner(dir: AbraDir, ref: AppRef): void {
+export function assertStackOwner(dir: AppStore, ref: AppRef): void {
   const others = sameStackApps(dir.listApps(ref.server), ref.server, ref.domain);
   if (others.length === 0) return;
   throw new ConflictError(
@@ -39,7 +39,7 @@ export function assertStackOwner(dir: AbraDir, ref: AppRef): void {
 }
 
 /** The guard of every command that changes an app: one stack owner, then the app's server-side lock. */
-export async function lockApp(dir: AbraDir, ref: AppRef, docker: DockerPort, action: string, opts: LockOptions = {}): Promise<Lock> {
+export async function lockApp(dir: AppStore, ref: AppRef, docker: DockerPort, action: string, opts: LockOptions = {}): Promise<Lock> {
   assertStackOwner(dir, ref);
   return acquireLock(docker, stackName(ref.domain), ref.domain, action, opts);
 }

@@ -3,7 +3,6 @@
 
 import type { DockerPort, Service, Task } from '../ports/docker.js';
 import type { Clock } from '../ports/clock.js';
-import { systemClock } from '../adapters/system-clock.js';
 import { assess, monitorMs, serverTimeNs, type Verdict } from '../core/convergence.js';
 import type { DeployEvent } from './events.js';
 import { CancelledError, DockerApiError, type FailedTask } from '../core/errors.js';
@@ -33,7 +32,7 @@ export interface WatchOptions {
   /** aborting stops the watching (Ctrl-C); what Swarm does goes on */
   signal?: AbortSignal;
   namespace: string;
-  clock?: Clock;
+  clock: Clock;
   /** what to say when Ctrl-C stops the watching */
   cancelled?: { message: string; hint: string };
 }
@@ -47,7 +46,7 @@ export async function* watchConvergence(
   targets: WatchTarget[],
   opts: WatchOptions,
 ): AsyncGenerator<DeployEvent, WatchFailure[]> {
-  const clock = opts.clock ?? systemClock;
+  const clock = opts.clock;
   let deadline = clock.now() + opts.timeoutMs;
   let graceGiven = false;
   const pending = new Map(targets.map((t) => [t.name, t]));

@@ -11,6 +11,7 @@ import { AbraDir } from '../../src/adapters/abra-dir.js';
 import { binaryProblem, decodeEnvFile, parseEnvFile } from '../../src/core/env-file.js';
 import { RecipeError } from '../../src/core/errors.js';
 import { loadAppRef } from '../../src/operations/load-app.js';
+import { createPorts } from '../../src/cli/ports.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kite-abradir-read-'));
 
@@ -66,7 +67,7 @@ test('a NUL byte in a value is found up front, naming file, line and key', () =>
 test('an env file whose name is not a domain is refused, naming the file', () => {
   const dir = abraWith('badname', { 'servers/x/Foo_Bar!.env': 'TYPE=custom-html\n', 'servers/x/good.example.com.env': 'TYPE=custom-html\n' });
   const path = dir.appPath('x', 'Foo_Bar!');
-  for (const attempt of [() => dir.findApp('Foo_Bar!'), () => loadAppRef(dir, { domain: 'Foo_Bar!', server: 'x', path })]) {
+  for (const attempt of [() => dir.findApp('Foo_Bar!'), () => loadAppRef(createPorts({}, { apps: dir }), { domain: 'Foo_Bar!', server: 'x', path })]) {
     assert.throws(attempt, (e: unknown) => {
       assert.ok(e instanceof RecipeError);
       assert.ok(e.message.startsWith(`${path}: the file name gives the app domain "Foo_Bar!", which is not a valid domain name`), e.message);

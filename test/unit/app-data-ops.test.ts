@@ -12,6 +12,7 @@ import { removeSecretObject } from '../../src/operations/secret-manage.js';
 import { findServiceContainer } from '../../src/operations/app-exec.js';
 import { restart } from '../../src/operations/app-restart.js';
 import type { AppSecret } from '../../src/core/secrets.js';
+import { systemClock } from '../../src/adapters/system-clock.js';
 
 const STACK = 'x_example_com';
 
@@ -95,10 +96,10 @@ test('restart bumps ForceUpdate on the current version and needs a service or --
       return {};
     },
   });
-  const gen = restart(docker, STACK, 'x.example.com', { service: 'app', timeoutSeconds: 1 });
+  const gen = restart(docker, STACK, 'x.example.com', { service: 'app', timeoutSeconds: 1, clock: systemClock });
   const first = await gen.next();
   assert.deepEqual(first.value, { type: 'service', action: 'updated', service: `${STACK}_app` });
   assert.deepEqual(updates, [{ id: 'id-app', version: 10, force: 5 }]);
-  await assert.rejects(restart(docker, STACK, 'x.example.com', {}).next(), UsageError);
-  await assert.rejects(restart(docker, STACK, 'x.example.com', { service: 'nope' }).next(), NotFoundError);
+  await assert.rejects(restart(docker, STACK, 'x.example.com', { clock: systemClock }).next(), UsageError);
+  await assert.rejects(restart(docker, STACK, 'x.example.com', { service: 'nope', clock: systemClock }).next(), NotFoundError);
 });

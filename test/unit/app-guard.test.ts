@@ -17,6 +17,7 @@ import { assertStackFree, assertStackOwner } from '../../src/operations/stack-ow
 import { generateSecrets, SecretsPartlyGenerated } from '../../src/operations/secret-generate.js';
 import { loadAppRef } from '../../src/operations/load-app.js';
 import { newApp } from '../../src/operations/app-new.js';
+import { createPorts } from '../../src/cli/ports.js';
 import { undeploy } from '../../src/operations/undeploy.js';
 
 // 44 characters, then a dot: both become the 45-character stack `<PREFIX>_`
@@ -75,7 +76,7 @@ test('app new refuses a domain whose stack another app of the server has, naming
   const dir = abraDir();
   const first = envFile(dir, 'srv', FIRST);
   await assert.rejects(
-    newApp(dir, { recipe: 'two-secrets', server: 'srv', domain: SECOND, offline: true }, () => assert.fail('no connection')),
+    newApp(createPorts({}, { apps: dir, docker: () => assert.fail('no connection') }), { recipe: 'two-secrets', server: 'srv', domain: SECOND, offline: true }),
     (e: unknown) => e instanceof ConflictError && e.message.includes(FIRST) && e.message.includes(first) && /first 45 characters/.test(e.hint ?? ''),
   );
   assert.equal(existsSync(dir.appPath('srv', SECOND)), false);
@@ -97,7 +98,7 @@ test('with two env files on one stack, both apps are refused, naming both files 
 
 test('secret generate --all failing on the 2nd secret: the error carries the value stored, with the cause\'s exit code', async () => {
   const dir = abraDir();
-  const app = loadAppRef(dir, { domain: 'gen.example', server: 'srv', path: envFile(dir, 'srv', 'gen.example') });
+  const app = loadAppRef(createPorts({}, { apps: dir }), { domain: 'gen.example', server: 'srv', path: envFile(dir, 'srv', 'gen.example') });
   const { docker, created } = secretStore(2);
   const err = await generateSecrets(app, docker, { all: true }).then(
     () => assert.fail('should fail'),
@@ -123,12 +124,12 @@ test('app new --secrets failing half-way keeps the env file the stored secrets b
   const lost = new SshError('srv', 'connection lost');
   const store = secretStore(3, lost);
   await assert.rejects(
-    newApp(dir, { recipe: 'two-secrets', server: 'srv', domain: 'half.example', secrets: true, offline: true }, async () => store.docker),
+    newApp(createPorts({}, { apps: dir, docker: async () => store.docker }), { recipe: 'two-secrets', server: 'srv', domain: 'half.example', secrets: true, offline: true }),
     (e: unknown) => e instanceof SecretsPartlyGenerated && e.generated.length === 2 && exitCodeFor(e) === EXIT.ssh && (e.hint ?? '').includes(`${dir.appPath('srv', 'half.example')} was kept`),
   );
   assert.equal(existsSync(dir.appPath('srv', 'half.example')), true);
 
-  await assert.rejects(newApp(dir, { recipe: 'two-secrets', server: 'srv', domain: 'none.example', secrets: true, offline: true }, async () => secretStore(1).docker), DockerApiError);
+  await assert.rejects(newApp(createPorts({}, { apps: dir, docker: async () => secretStore(1).docker }), { recipe: 'two-secrets', server: 'srv', domain: 'none.example', secrets: true, offline: true }), DockerApiError);
   assert.equal(existsSync(dir.appPath('srv', 'none.example')), false);
 });
 

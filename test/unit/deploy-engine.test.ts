@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AbraDir } from '../../src/adapters/abra-dir.js';
+import { createPorts } from '../../src/cli/ports.js';
 import { appDeploy, type AppDeployInput, type AppDeployResult } from '../../src/operations/app-deploy.js';
 import { readHistory } from '../../src/operations/deploy-history.js';
 import type { DeployEvent } from '../../src/operations/events.js';
@@ -70,7 +71,7 @@ interface Outcome {
 
 async function deploy(dir: AbraDir, swarm: FakeSwarm, input: Partial<AppDeployInput> = {}): Promise<Outcome> {
   const events: DeployEvent[] = [];
-  const gen = appDeploy(dir, { domain: DOMAIN, mode: 'deploy', offline: true, ...input }, async () => swarm, {}, { clock: swarm.clock });
+  const gen = appDeploy(createPorts({}, { apps: dir, docker: async () => swarm, clock: swarm.clock }), { domain: DOMAIN, mode: 'deploy', offline: true, ...input });
   try {
     for (;;) {
       const next = await gen.next();
@@ -278,7 +279,7 @@ test('Ctrl-C during the rollback stops watching it and says the previous specs w
     if (sawRollback && !abort.signal.aborted) abort.abort();
   };
   const events: DeployEvent[] = [];
-  const gen = appDeploy(dir, { domain: DOMAIN, mode: 'deploy', offline: true, force: true, timeoutSeconds: 60, signal: abort.signal }, async () => swarm, {}, { clock: swarm.clock });
+  const gen = appDeploy(createPorts({}, { apps: dir, docker: async () => swarm, clock: swarm.clock }), { domain: DOMAIN, mode: 'deploy', offline: true, force: true, timeoutSeconds: 60, signal: abort.signal });
   let error: unknown;
   const started = swarm.t;
   try {
@@ -331,7 +332,7 @@ test('a deploy is refused before the server changes when another env file maps t
   const events: DeployEvent[] = [];
   let error: unknown;
   try {
-    for await (const e of appDeploy(dir, { domain: twin, mode: 'deploy', offline: true }, async () => swarm, {}, { clock: swarm.clock })) events.push(e);
+    for await (const e of appDeploy(createPorts({}, { apps: dir, docker: async () => swarm, clock: swarm.clock }), { domain: twin, mode: 'deploy', offline: true })) events.push(e);
   } catch (e) {
     error = e;
   }
@@ -339,7 +340,7 @@ test('a deploy is refused before the server changes when another env file maps t
   assert.deepEqual(swarm.calls, []);
 });
 
-test('a redeploy where nothing changed updates no service, says so and records nothing; a change is deployed', async () => {
+test('a redeploy where nothing changed updates no service, says so and is recorded as unchanged; a change is deployed', async () => {
   const { dir, envPath } = sandbox();
   const swarm = good();
   await deploy(dir, swarm);
@@ -349,7 +350,7 @@ test('a redeploy where nothing changed updates no service, says so and records n
   assert.equal(swarm.updates, updates, 'no update call');
   assert.equal(again.result?.unchanged, true);
   assert.ok(again.events.some((e) => e.type === 'service' && e.action === 'unchanged'));
-  assert.equal((await readHistory(swarm, STACK)).length, 1);
+  assert.deepEqual((await readHistory(swarm, STACK)).map((h) => h.result), ['success', 'unchanged']);
 
   setEnv(envPath, 'GREETING', 'changed'); // the app env is exposed to the app container
   const changed = await deploy(dir, swarm, { force: true });

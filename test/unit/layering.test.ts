@@ -60,7 +60,8 @@ function violations(layer: string, allowed: (spec: string, target: string | unde
 
 test('the import scan sees static, re-exported, multi-line and dynamic imports', () => {
   assert.ok(imports(join(SRC, 'ports/docker.ts')).includes('../core/engine-types.js'));
-  assert.ok(imports(join(SRC, 'cli/context.ts')).some((s) => s.includes('adapters/')));
+  assert.ok(imports(join(SRC, 'cli/ports.ts')).includes('../adapters/recipe-git.js'), 'a dynamic import');
+  assert.ok(imports(join(SRC, 'cli/ports.ts')).includes('../adapters/abra-dir.js'), 'a static import');
   assert.ok(files(join(SRC, 'core')).length > 30);
 });
 
@@ -74,6 +75,20 @@ test('core imports only core, pure node builtins and parser packages', () => {
 test('ports import only core and ports', () => {
   assert.deepEqual(
     violations('ports', (spec, target) => (target === undefined ? spec.startsWith('node:') : target === 'core' || target === 'ports')),
+    [],
+  );
+});
+
+test('operations import no adapters, cli or commands: they get the real ones through a Ports object', () => {
+  assert.deepEqual(
+    violations('operations', (_spec, target) => target === undefined || ['core', 'ports', 'operations'].includes(target)),
+    [],
+  );
+});
+
+test('commands import no adapters: they reach them through the context (ctx.ports)', () => {
+  assert.deepEqual(
+    violations('commands', (_spec, target) => target !== 'adapters'),
     [],
   );
 });

@@ -19,6 +19,7 @@ test('release asks about changes to other files: yes commits them with the relea
   const { join } = await import('node:path');
   const { makeReleasedRecipe, git, RELEASES } = await import('../e2e/git-fixture.js');
   const { releaseRecipe } = await import('../../src/operations/recipe-release.js');
+  const ports = (await import('../../src/cli/ports.js')).createPorts();
   const { work } = makeReleasedRecipe(mkdtempSync(join(tmpdir(), 'kite-release-ask-')), 'kite-test-app', RELEASES.slice(0, 1));
   git(work, 'config', 'user.name', 'T');
   git(work, 'config', 'user.email', 't@example.com');
@@ -30,13 +31,13 @@ test('release asks about changes to other files: yes commits them with the relea
   const input = { version: '1.0.1+1.0', notes: 'Fix.', dryRun: false, publish: false };
   let asked: string[][] = [];
   await assert.rejects(
-    releaseRecipe(work, 'kite-test-app', { ...input, confirmOthers: async (o, r) => (asked = [o, r], false) }),
+    releaseRecipe(ports, work, 'kite-test-app', { ...input, confirmOthers: async (o, r) => (asked = [o, r], false) }),
     (e: Error) => /not the recipe's: notes\.txt \(\?\?\)/.test(e.message),
   );
   assert.deepEqual(asked, [['notes.txt (??)'], ['abra.sh']]);
-  await assert.rejects(releaseRecipe(work, 'kite-test-app', input), /not the recipe's: notes\.txt/);
+  await assert.rejects(releaseRecipe(ports, work, 'kite-test-app', input), /not the recipe's: notes\.txt/);
   assert.equal(git(work, 'tag', '-l', '1.0.1+1.0'), '', 'nothing released');
-  const r = await releaseRecipe(work, 'kite-test-app', { ...input, confirmOthers: async () => true });
+  const r = await releaseRecipe(ports, work, 'kite-test-app', { ...input, confirmOthers: async () => true });
   assert.deepEqual(r.files, ['abra.sh', 'compose.yml', 'notes.txt', 'release/1.0.1+1.0']);
   assert.deepEqual(git(work, 'diff', '--name-only', 'HEAD~1', 'HEAD').split('\n'), ['abra.sh', 'compose.yml', 'notes.txt', 'release/1.0.1+1.0']);
   assert.equal(git(work, 'status', '--porcelain'), '');

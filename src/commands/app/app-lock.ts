@@ -1,4 +1,4 @@
-import type { AppRef } from '../../adapters/abra-dir.js';
+import type { AppRef } from '../../ports/app-store.js';
 import type { Context } from '../../cli/context.js';
 import { EXIT } from '../../cli/exit-codes.js';
 import type { DockerPort } from '../../ports/docker.js';

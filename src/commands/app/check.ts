@@ -4,7 +4,7 @@ import { checkApp } from '../../operations/app-check.js';
 import { RecipeError } from '../../core/errors.js';
 
 export async function run(ctx: Context, domain: string, _options: NoOptions): Promise<void> {
-  const r = checkApp(ctx.dir, domain);
+  const r = checkApp(ctx.ports, domain);
   if (ctx.io.json) ctx.io.jsonData(r.keys);
   else ctx.io.table(['KEY', 'PRESENT'], r.keys.map((k) => [k.key, k.present ? 'yes' : 'no']));
   const missing = r.keys.filter((k) => !k.present).map((k) => k.key);

@@ -23,8 +23,8 @@ interface Flags extends LockFlags {
  */
 export async function run(ctx: Context, domain: string, operands: string[], flags: Flags): Promise<void> {
   // --local runs in the recipe clone as it is; otherwise abra.sh of the version the env file records
-  if (flags.local) return runWith(ctx, loadApp(ctx.dir, domain), operands, flags);
-  const { app, dispose } = await loadAppAtVersion(ctx.dir, domain);
+  if (flags.local) return runWith(ctx, loadApp(ctx.ports, domain), operands, flags);
+  const { app, dispose } = await loadAppAtVersion(ctx.ports, domain);
   try {
     await runWith(ctx, app, operands, flags);
   } finally {
@@ -33,7 +33,7 @@ export async function run(ctx: Context, domain: string, operands: string[], flag
 }
 
 async function runWith(ctx: Context, app: LoadedApp, operands: string[], flags: Flags): Promise<void> {
-  const abraSh = readAbraSh(ctx.dir, app);
+  const abraSh = readAbraSh(ctx.ports, app);
   if (flags.list) {
     if (ctx.io.json) return ctx.io.jsonData(abraSh.functions);
     for (const f of abraSh.functions) ctx.io.data(f);

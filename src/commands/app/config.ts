@@ -1,17 +1,16 @@
 import type { Context } from '../../cli/context.js';
 import type { NoOptions } from '../../cli/action.js';
-import { editorCommand, runEditor } from '../../adapters/editor.js';
 import { appRecipe, parseEnvFile } from '../../core/env-file.js';
 import { RecipeError, UsageError, KiteError } from '../../core/errors.js';
 
 export async function run(ctx: Context, domain: string, _options: NoOptions): Promise<void> {
   const ref = ctx.dir.findApp(domain);
-  const { command, fromEnv } = editorCommand();
+  const { command, fromEnv } = ctx.ports.editor.command();
   if (!fromEnv && !process.stdin.isTTY) {
     throw new UsageError(`no terminal for vi to edit ${ref.path} in`, 'run it in a terminal, or set EDITOR to an editor that needs none');
   }
   ctx.io.debug(`editing ${ref.path} with ${command}`);
-  const code = await runEditor(command, ref.path);
+  const code = await ctx.ports.editor.run(command, ref.path);
   if (code === 127) throw new UsageError(`editor "${command}" not found`, 'set EDITOR to an installed editor, e.g. EDITOR=nano');
   if (code !== 0) ctx.io.warn(`the editor exited with ${code === null ? 'a signal' : `code ${code}`}; checking the file anyway`);
 

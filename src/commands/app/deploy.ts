@@ -40,7 +40,7 @@ export async function deployWith(ctx: Context, mode: DeployMode, domain: string,
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const events = appDeploy(
-    ctx.dir,
+    ctx.ports,
     {
       domain,
       mode,
@@ -55,7 +55,6 @@ export async function deployWith(ctx: Context, mode: DeployMode, domain: string,
       lockWaitSeconds: flags.lockWait,
       signal: abort.signal,
     },
-    ctx.docker,
     hooks,
   );
   try {

@@ -8,7 +8,7 @@ interface Flags {
 }
 
 export async function run(ctx: Context, flags: Flags): Promise<void> {
-  const { listing, warnings } = await listApps(ctx.dir, ctx.docker, flags);
+  const { listing, warnings } = await listApps(ctx.ports, flags);
   for (const w of warnings) ctx.io.warn(w);
   if (ctx.io.json) return ctx.io.jsonData(listing);
   const servers = Object.keys(listing);

@@ -5,7 +5,6 @@ import { NotFoundError, UsageError } from '../../core/errors.js';
 import { newApp } from '../../operations/app-new.js';
 import { printSecrets, showingPartial } from './secret-generate.js';
 import { sameStackApps } from '../../core/stack-name.js';
-import { openPassStore } from '../../adapters/pass-store.js';
 
 export interface AppNewFlags {
   server?: string;
@@ -36,8 +35,8 @@ export async function run(ctx: Context, recipe: string, version: string | undefi
         (taken.has(d) ? `app ${d} already exists on server ${taken.get(d)}` : sameStack(d) ? `its stack name is already taken by ${sameStack(d)}: change its first 45 characters` : undefined),
     });
   });
-  const store = opts.pass ? openPassStore(server, domain) : undefined; // before anything is created
-  const created = await showingPartial(ctx, newApp(ctx.dir, { recipe, version, server, domain, secrets: opts.secrets, offline: ctx.globals.offline, store }, ctx.docker));
+  const store = opts.pass ? await ctx.ports.secretStore(server, domain) : undefined; // before anything is created
+  const created = await showingPartial(ctx, newApp(ctx.ports, { recipe, version, server, domain, secrets: opts.secrets, offline: ctx.globals.offline, store }));
   for (const w of created.warnings) ctx.io.warn(w);
   if (ctx.io.json) return ctx.io.jsonData(created);
   ctx.io.info(`created ${created.path}${created.version ? ` at ${created.recipe} ${created.version}` : ''} (recipe from ${created.source})`);

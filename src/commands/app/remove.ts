@@ -1,4 +1,3 @@
-import { unlinkSync } from 'node:fs';
 import type { Context } from '../../cli/context.js';
 import { stackName } from '../../core/stack-name.js';
 import { appSecrets, type AppSecret } from '../../core/secrets.js';
@@ -17,7 +16,7 @@ export async function run(ctx: Context, domain: string, flags: { force?: boolean
   const stack = stackName(domain);
   let secrets: AppSecret[] | undefined;
   try {
-    const app = loadApp(ctx.dir, domain);
+    const app = loadApp(ctx.ports, domain);
     secrets = appSecrets(app.compose, app.stack, app.env, app.modifiers);
   } catch (e) {
     if (!(e instanceof KiteError)) throw e;
@@ -40,12 +39,10 @@ export async function run(ctx: Context, domain: string, flags: { force?: boolean
     }
     await confirm(ctx, `delete ${domain} and all its data?`, flags);
 
-    for await (const r of executeRemoval(docker, plan, domain)) {
+    for await (const r of executeRemoval(ctx.dir, docker, plan, ref)) {
       removed.push(r);
-      if (!ctx.io.json) ctx.io.info(`  removed ${r.object} ${r.name}`);
+      if (!ctx.io.json && r.object !== 'env file') ctx.io.info(`  removed ${r.object} ${r.name}`);
     }
-    unlinkSync(ref.path); // last: a failure above leaves the app in place to retry
-    removed.push({ object: 'env file', name: ref.path });
   });
   if (ctx.io.json) return ctx.io.jsonData(removed);
   ctx.io.info(ctx.io.paint('green', `${domain} removed`));

@@ -12,7 +12,7 @@ interface Flags extends LockFlags {
 export async function run(ctx: Context, domain: string, service: string | undefined, flags: Flags): Promise<void> {
   const ref = ctx.dir.findApp(domain);
   const restarted = await withAppLock(ctx, ref, 'restart', flags, async (docker) => {
-    const events = restart(docker, stackName(domain), domain, { service, all: flags.allServices, timeoutSeconds: flags.timeout });
+    const events = restart(docker, stackName(domain), domain, { service, all: flags.allServices, timeoutSeconds: flags.timeout, clock: ctx.ports.clock });
     for (;;) {
       const next = await events.next();
       if (next.done) return next.value;

@@ -2,7 +2,6 @@ import type { Context } from '../../cli/context.js';
 import { loadApp } from '../../operations/load-app.js';
 import { generateSecrets, SecretsPartlyGenerated, type GeneratedSecret } from '../../operations/secret-generate.js';
 import { withAppLock, type LockFlags } from './app-lock.js';
-import { openPassStore } from '../../adapters/pass-store.js';
 import type { SecretStore } from '../../ports/secret-store.js';
 
 export interface SecretGenerateFlags extends LockFlags {
@@ -12,8 +11,8 @@ export interface SecretGenerateFlags extends LockFlags {
 }
 
 export async function run(ctx: Context, domain: string, name: string | undefined, version: string | undefined, opts: SecretGenerateFlags): Promise<void> {
-  const app = loadApp(ctx.dir, domain);
-  const store = opts.pass ? openPassStore(app.server, app.domain) : undefined;
+  const app = loadApp(ctx.ports, domain);
+  const store = opts.pass ? await ctx.ports.secretStore(app.server, app.domain) : undefined;
   const generated = await withAppLock(ctx, app, 'secret generate', opts, (docker) => showingPartial(ctx, generateSecrets(app, docker, { all: opts.all, name, version, store })));
   printSecrets(ctx, generated, store);
 }

@@ -4,7 +4,6 @@ import { loadApp } from '../../operations/load-app.js';
 import { insertSecret } from '../../operations/secret-manage.js';
 import { NotFoundError, UsageError } from '../../core/errors.js';
 import { withAppLock, type LockFlags } from './app-lock.js';
-import { openPassStore } from '../../adapters/pass-store.js';
 
 interface Flags extends LockFlags {
   file?: boolean;
@@ -19,10 +18,10 @@ interface Flags extends LockFlags {
  * terminal. The value is never printed.
  */
 export async function run(ctx: Context, domain: string, name: string, version: string, data: string | undefined, flags: Flags): Promise<void> {
-  const app = loadApp(ctx.dir, domain);
+  const app = loadApp(ctx.ports, domain);
   let value = await readValue(data, flags);
   if (flags.trim) value = value.trim();
-  const store = flags.pass ? openPassStore(app.server, app.domain) : undefined;
+  const store = flags.pass ? await ctx.ports.secretStore(app.server, app.domain) : undefined;
   const r = await withAppLock(ctx, app, 'secret insert', flags, (docker) => insertSecret(app, docker, name, version, value, store));
   if (ctx.io.json) return ctx.io.jsonData(r);
   ctx.io.info(`secret ${r.remoteName} stored on ${app.server}${r.stored ? ` and in pass (${r.stored})` : ''}`);

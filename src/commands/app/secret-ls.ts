@@ -4,7 +4,7 @@ import { loadApp } from '../../operations/load-app.js';
 import { secretStatuses } from '../../operations/secret-manage.js';
 
 export async function run(ctx: Context, domain: string, _options: NoOptions): Promise<void> {
-  const app = loadApp(ctx.dir, domain);
+  const app = loadApp(ctx.ports, domain);
   const docker = await ctx.docker(app.server);
   const rows = await secretStatuses(app, docker);
   if (ctx.io.json) return ctx.io.jsonData(rows);

@@ -2,7 +2,6 @@ import type { Context } from '../../cli/context.js';
 import { loadApp } from '../../operations/load-app.js';
 import { removeSecrets } from '../../operations/secret-manage.js';
 import { withAppLock, type LockFlags } from './app-lock.js';
-import { openPassStore } from '../../adapters/pass-store.js';
 
 export interface SecretRmFlags extends LockFlags {
   all?: boolean;
@@ -11,8 +10,8 @@ export interface SecretRmFlags extends LockFlags {
 }
 
 export async function run(ctx: Context, domain: string, name: string | undefined, flags: SecretRmFlags): Promise<void> {
-  const app = loadApp(ctx.dir, domain);
-  const store = flags.pass ? openPassStore(app.server, app.domain) : undefined;
+  const app = loadApp(ctx.ports, domain);
+  const store = flags.pass ? await ctx.ports.secretStore(app.server, app.domain) : undefined;
   const removed = await withAppLock(ctx, app, 'secret rm', flags, (docker) => removeSecrets(app, docker, { name, all: flags.all, store }));
   if (ctx.io.json) return ctx.io.jsonData(removed);
   if (removed.length === 0) return ctx.io.info(`no secrets of ${domain} exist on ${app.server}`);

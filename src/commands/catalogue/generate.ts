@@ -3,7 +3,6 @@
 // image registries; --publish commits and pushes the catalogue repository.
 
 import type { Context } from '../../cli/context.js';
-import { HttpRegistry } from '../../adapters/registry.js';
 import { generateCatalogue } from '../../operations/catalogue-generate.js';
 
 export interface GenerateFlags {
@@ -17,8 +16,7 @@ export async function run(ctx: Context, recipes: string[], flags: GenerateFlags)
   const offline = Boolean(ctx.globals.offline);
   if (offline) ctx.io.info('offline: using the local clones of the recipes and the catalogue as they are');
   const result = await generateCatalogue(
-    ctx.dir,
-    new HttpRegistry(),
+    ctx.ports,
     { recipes, offline, skipUpdates: Boolean(flags.skipUpdates), dryRun: Boolean(flags.dryRun), publish: Boolean(flags.publish), chaos: Boolean(flags.chaos) },
     (e) => (e.type === 'warning' ? ctx.io.warn(e.message) : ctx.io.info(e.message)),
   );

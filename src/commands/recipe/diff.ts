@@ -10,7 +10,7 @@ import { recipeLocation } from './maintain.js';
 
 export async function run(ctx: Context, recipe: string, _options: NoOptions): Promise<void> {
   const { dir, name } = recipeLocation(ctx, recipe);
-  const d = await diffRecipe(dir, false);
+  const d = await diffRecipe(ctx.ports, dir, false);
   if (ctx.io.json) {
     ctx.io.jsonData({ recipe: name, changes: d.changes.map((c) => ({ path: c.path, status: c.code, ...(c.from ? { from: c.from } : {}) })), diff: d.diff });
     return;

@@ -18,16 +18,16 @@ export async function run(ctx: Context, recipe: string | undefined, flags: Fetch
   if (recipe && flags.all) throw new UsageError('a recipe and --all given together', 'pass one recipe, or --all');
   if (!recipe && !flags.all) throw new UsageError('missing <recipe> (or --all)', 'kite recipe fetch <recipe>, or kite recipe fetch --all');
   if (recipe) {
-    const r = await fetchRecipe(ctx.dir, recipe, { ssh: flags.ssh });
+    const r = await fetchRecipe(ctx.ports, recipe, { ssh: flags.ssh });
     report(ctx, r);
     if (ctx.io.json) ctx.io.jsonData([r]);
     else ctx.io.data(r.dir);
     return;
   }
-  const local = localRecipes(ctx.dir);
+  const local = localRecipes(ctx.ports);
   for (const p of local.plain) ctx.io.warn(`${p}: not a git repository; skipped`);
   if (local.git.length === 0) ctx.io.info(`no recipe clones in ${ctx.dir.recipesDir}`);
-  const results = await fetchAll(ctx.dir, local.git, (r) => report(ctx, r));
+  const results = await fetchAll(ctx.ports, local.git, (r) => report(ctx, r));
   if (ctx.io.json) ctx.io.jsonData(results);
   else for (const r of results) if (!r.error) ctx.io.data(r.dir);
   const failed = results.filter((r) => r.error);

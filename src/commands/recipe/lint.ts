@@ -3,7 +3,6 @@
 // CRITICAL rule exits 7 so scripts and CI need not parse the table.
 
 import type { Context } from '../../cli/context.js';
-import { readRecipeFiles } from '../../adapters/recipe-files.js';
 import { criticalFailures, lintRecipe, type LintResult } from '../../core/lint/index.js';
 import { RecipeError } from '../../core/errors.js';
 import { recipeLocation } from './maintain.js';
@@ -14,7 +13,7 @@ export interface LintFlags {
 
 export async function run(ctx: Context, recipe: string, flags: LintFlags): Promise<void> {
   const { dir, name } = recipeLocation(ctx, recipe);
-  const files = await readRecipeFiles(dir, name);
+  const files = await ctx.ports.recipeFiles.readAll(dir, name);
   ctx.io.debug(`linting ${dir}` + (files.git ? ` (git HEAD ${files.git.head?.slice(0, 8) ?? 'none'}${files.git.dirty ? ', uncommitted changes' : ''})` : ' (not a git repository)'));
   const results = lintRecipe(files);
   const shown = flags.onlyErrors ? results.filter(failed) : results;

@@ -13,7 +13,7 @@ export interface LsFlags {
 
 export async function run(ctx: Context, flags: LsFlags): Promise<void> {
   const status = flags.status;
-  const loaded = await loadCatalogue(ctx.dir, Boolean(ctx.globals.offline));
+  const loaded = await loadCatalogue(ctx.ports, Boolean(ctx.globals.offline));
   for (const w of loaded.warnings) ctx.io.warn(w);
   if (ctx.globals.offline) ctx.io.info(`offline: the catalogue as the local copy has it (${loaded.path})`);
   else if (loaded.local) ctx.io.info(`catalogue: the local copy ${loaded.path}, not brought up to date`);

@@ -4,7 +4,6 @@
 
 import { existsSync } from 'node:fs';
 import type { Context } from '../../cli/context.js';
-import { createRecipeRepo } from '../../adapters/recipe-files.js';
 import { RECIPE_NAME, recipeTemplate } from '../../core/recipe-template.js';
 import { ConflictError, UsageError } from '../../core/errors.js';
 
@@ -26,7 +25,7 @@ export async function run(ctx: Context, recipe: string, flags: NewFlags): Promis
     throw new ConflictError(`recipe "${recipe}" already exists in ${dir}`, 'pick another name, or remove that directory first');
   }
   const files = recipeTemplate({ recipe, title: flags.name });
-  const commit = await createRecipeRepo(dir, files, { name: flags.gitName, email: flags.gitEmail }, INITIAL_COMMIT_MESSAGE);
+  const commit = await ctx.ports.recipeFiles.create(dir, files, { name: flags.gitName, email: flags.gitEmail }, INITIAL_COMMIT_MESSAGE);
   if (ctx.io.json) return ctx.io.jsonData({ recipe, path: dir, commit, files: Object.keys(files).sort() });
   ctx.io.data(dir);
   ctx.io.info(`created recipe ${recipe} (git repository, first commit ${commit.slice(0, 8)})`);

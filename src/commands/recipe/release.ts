@@ -22,7 +22,7 @@ export async function run(ctx: Context, recipe: string, version: string | undefi
   if (version !== undefined && bump) throw new UsageError(`a version and --${bump} given together`, 'pass either the version or one of -x/-y/-z');
   if (flags.publish && ctx.globals.offline) throw new UsageError('--publish pushes to the recipe remote and cannot work offline', 'drop -o/--offline, or release without --publish');
   const { dir, name } = recipeLocation(ctx, recipe);
-  const result = await releaseRecipe(dir, name, {
+  const result = await releaseRecipe(ctx.ports, dir, name, {
     version,
     bump,
     chooseBump: (inferred, last) => askBump(ctx, inferred, last),

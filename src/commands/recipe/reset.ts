@@ -12,7 +12,7 @@ export interface ResetFlags {
 
 export async function run(ctx: Context, recipe: string, flags: ResetFlags): Promise<void> {
   const { dir, name } = recipeLocation(ctx, recipe);
-  const result = await resetRecipe(dir, async (changes) => {
+  const result = await resetRecipe(ctx.ports, dir, async (changes) => {
     for (const c of changes) ctx.io.info(`  ${c.code} ${c.from ? `${c.from} -> ` : ''}${c.path}`);
     await confirm(ctx, `discard ${changes.length} uncommitted change${changes.length > 1 ? 's' : ''} in ${dir}?`, flags);
   });

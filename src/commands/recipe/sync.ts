@@ -16,7 +16,7 @@ export async function run(ctx: Context, recipe: string, version: string | undefi
   const bump = bumpFlag(flags);
   if (version !== undefined && bump) throw new UsageError(`a version and --${bump} given together`, 'pass either the version or one of -x/-y/-z');
   const { dir, name } = recipeLocation(ctx, recipe);
-  const result = await syncRecipe(dir, name, { version, bump, chooseBump: (inferred, last) => askBump(ctx, inferred, last), dryRun: Boolean(flags.dryRun) });
+  const result = await syncRecipe(ctx.ports, dir, name, { version, bump, chooseBump: (inferred, last) => askBump(ctx, inferred, last), dryRun: Boolean(flags.dryRun) });
 
   if (ctx.io.json) ctx.io.jsonData(result);
   else ctx.io.data(result.version);

@@ -4,7 +4,6 @@
 // machine mode); -m -n writes and reports.
 
 import type { Context } from '../../cli/context.js';
-import { HttpRegistry } from '../../adapters/registry.js';
 import { upgradeRecipe, type ServiceUpgrade } from '../../operations/recipe-upgrade.js';
 import { UsageError } from '../../core/errors.js';
 import { bumpFlag, noPromptReason, recipeLocation, type BumpFlags } from './maintain.js';
@@ -22,7 +21,7 @@ export async function run(ctx: Context, recipe: string, flags: UpgradeFlags): Pr
   const { dir, name } = recipeLocation(ctx, recipe);
   const noInput = ctx.globals.input === false;
   const write = !ctx.io.json || noInput;
-  const result = await upgradeRecipe(new HttpRegistry(), dir, name, {
+  const result = await upgradeRecipe(ctx.ports, dir, name, {
     bound,
     allTags: Boolean(flags.allTags),
     write,

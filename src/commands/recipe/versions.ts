@@ -9,7 +9,7 @@ import { recipeVersions } from '../../operations/catalogue-read.js';
 
 export async function run(ctx: Context, recipe: string, _options: NoOptions): Promise<void> {
   const offline = Boolean(ctx.globals.offline);
-  const result = await recipeVersions(ctx.dir, recipe, offline);
+  const result = await recipeVersions(ctx.ports, recipe, offline);
   for (const w of result.warnings) ctx.io.warn(w);
   ctx.io.info(
     result.from === 'catalogue'
