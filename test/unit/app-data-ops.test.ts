@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import type { DockerPort, Service, Task } from '../../src/ports/docker.js';
 import type { ServiceSpec } from '../../src/core/convert/swarm-types.js';
 import { ConflictError, DockerApiError, NotFoundError, UsageError } from '../../src/core/errors.js';
-import { planRemoval } from '../../src/operations/app-remove.js';
+import { executeRemoval, planRemoval } from '../../src/operations/app-remove.js';
+import { LocalWriteError } from '../../src/core/errors.js';
 import { removeSecretObject } from '../../src/operations/secret-manage.js';
 import { findServiceContainer } from '../../src/operations/app-exec.js';
 import { restart } from '../../src/operations/app-restart.js';
@@ -54,6 +55,34 @@ test('app remove picks the stack volumes, configs and secrets, old versions incl
   assert.deepEqual(plan.volumes, [`${STACK}_data`]);
   assert.deepEqual(plan.configs.map((c) => c.name), [`kh-${STACK}-abc`, `${STACK}_page_v1`]);
   assert.deepEqual(plan.secrets.map((s) => s.name), [`${STACK}_db_password_v1`, `${STACK}_db_password_v2`, `${STACK}_db_v1`]);
+});
+
+test('app remove deletes the env file last, through the app store: a failure on the server keeps it, a failed delete says which file', async () => {
+  const ref = { domain: 'x.example.com', server: 'srv', path: '/abra/servers/srv/x.example.com.env' };
+  const plan = { volumes: [`${STACK}_data`], secrets: [], configs: [{ id: 'c1', name: `${STACK}_conf_v1` }] };
+  const order: string[] = [];
+  const apps = { removeEnvFile: (path: string) => void order.push(`env ${path}`) };
+  const docker = fake({
+    listVolumes: async () => [],
+    removeVolume: async (name) => void order.push(`volume ${name}`),
+    removeConfig: async (id) => void order.push(`config ${id}`),
+  });
+  const removed = [];
+  for await (const r of executeRemoval(apps, docker, plan, ref)) removed.push(r);
+  assert.deepEqual(order, [`volume ${STACK}_data`, 'config c1', `env ${ref.path}`]);
+  assert.deepEqual(removed.at(-1), { object: 'env file', name: ref.path });
+
+  order.length = 0;
+  const failing = fake({ removeConfig: async () => Promise.reject(new DockerApiError('boom', 500)) });
+  await assert.rejects(async () => {
+    for await (const _ of executeRemoval(apps, failing, { volumes: [], secrets: [], configs: plan.configs }, ref));
+  }, DockerApiError);
+  assert.deepEqual(order, [], 'the env file stays when the server refused');
+
+  const readOnly = { removeEnvFile: (path: string) => { throw new LocalWriteError(path, 'EROFS', `cannot write ${path}: read-only file system (EROFS)`, 'remount'); } };
+  await assert.rejects(async () => {
+    for await (const _ of executeRemoval(readOnly, fake({}), { volumes: [], secrets: [], configs: [] }, ref));
+  }, (e: unknown) => e instanceof LocalWriteError && e.message.includes(ref.path));
 });
 
 test('app remove refuses while deployed, naming undeploy', async () => {
