@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { AbraDir, replaceFileAtomic } from '../adapters/abra-dir.js';
 import { readComposeSourcesIn, readInsideRecipe, readRecipeText } from '../adapters/recipe-read.js';
 import { systemClock } from '../adapters/system-clock.js';
+import { localHost } from '../adapters/local-host.js';
 import type { Ports } from '../ports/index.js';
 import type { RegistryPort } from '../ports/registry.js';
 import type { DockerPort } from '../ports/docker.js';
@@ -69,6 +70,7 @@ export function createPorts(options: PortsOptions = {}, overrides: Partial<Ports
     }),
     prompter: () => terminalPrompter(() => Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY)),
     clock: () => systemClock,
+    host: () => localHost,
     editor: () => ({ command: () => editorCommand(), run: runEditor }),
     sshHosts: () => ({ resolve: async (server) => (await import('../adapters/ssh-host.js')).resolveSshTarget(server, sshConfig) }),
     docker: (ports) => (server) => connectServer(server, ports.apps.root, sshConfig),

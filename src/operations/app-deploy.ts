@@ -44,7 +44,7 @@ export interface AppDeployInput {
 }
 
 /** What appDeploy talks to: $ABRA_DIR, the recipe clone and its files, the server, the clock. */
-export type AppDeployPorts = Pick<Ports, 'apps' | 'recipes' | 'recipeFiles' | 'docker' | 'clock'>;
+export type AppDeployPorts = Pick<Ports, 'apps' | 'recipes' | 'recipeFiles' | 'docker' | 'clock' | 'host'>;
 
 export interface AppDeployHooks {
   /** asked after the overview; false cancels. Not called when there is nobody to ask. */
@@ -87,7 +87,7 @@ export async function* appDeploy(
   // everything from here reads server state: hold the app's lock so another
   // operator's deploy cannot change it under us
   const lockWarnings: string[] = [];
-  const lock = await acquireLock(docker, stack, input.domain, input.mode, { waitSeconds: input.lockWaitSeconds, onWait: hooks.onLockWait, onWarning: (m) => lockWarnings.push(m), signal: input.signal });
+  const lock = await acquireLock(ports, docker, stack, input.domain, input.mode, { waitSeconds: input.lockWaitSeconds, onWait: hooks.onLockWait, onWarning: (m) => lockWarnings.push(m), signal: input.signal });
   for (const message of lockWarnings.splice(0)) yield { type: 'warning', message };
   try {
     return yield* deployLocked(ports, input, hooks, docker, { ref, envText, typeValue, stack, recipeDir, repo, versions });
@@ -149,14 +149,14 @@ async function* deployLocked(ports: AppDeployPorts, input: AppDeployInput, hooks
     try {
       result = yield* applyDeploy(plan, docker, { noConvergeChecks: input.noConvergeChecks, rollback: input.rollback, timeoutSeconds: input.timeoutSeconds, force, signal: input.signal, clock: ports.clock });
     } catch (e) {
-      yield* recordHistory(docker, stack, { ...entry, result: failureOutcome(e), message: (e as Error).message });
+      yield* recordHistory(ports, docker, stack, { ...entry, result: failureOutcome(e), message: (e as Error).message });
       throw e;
     }
     // the server's record first: a history that cannot be written is a
     // warning, never a failed deploy; then the version goes into TYPE= (abra
     // writes it after success; with -c after submitting)
     // a redeploy that changed nothing is still worth knowing about: who ran it, when
-    yield* recordHistory(docker, stack, { ...entry, result: result.unchanged ? 'unchanged' : result.converged ? 'success' : 'submitted' });
+    yield* recordHistory(ports, docker, stack, { ...entry, result: result.unchanged ? 'unchanged' : result.converged ? 'success' : 'submitted' });
     const recorded = `${typeValue.recipe}:${plan.overview.next}`;
     recordVersion(ports.apps, ref.path, envText, recorded, input.domain);
     // abra runs these once the deploy converged (not with -c); still under the lock, from this version's abra.sh
@@ -174,9 +174,9 @@ function failureOutcome(e: unknown): HistoryEntry['result'] {
   return 'failed';
 }
 
-async function* recordHistory(docker: DockerPort, stack: string, entry: Omit<HistoryEntry, 'at' | 'who'>): AsyncGenerator<DeployEvent> {
+async function* recordHistory(ports: Pick<Ports, 'host'>, docker: DockerPort, stack: string, entry: Omit<HistoryEntry, 'at' | 'who'>): AsyncGenerator<DeployEvent> {
   try {
-    for (const message of await appendHistory(docker, stack, entry)) yield { type: 'warning', message };
+    for (const message of await appendHistory(ports, docker, stack, entry)) yield { type: 'warning', message };
   } catch (e) {
     yield { type: 'warning', message: `could not record this ${entry.action} in the server's deploy history: ${(e as Error).message}` };
   }

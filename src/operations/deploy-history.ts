@@ -8,7 +8,7 @@
 import type { DockerPort, SwarmObject } from '../ports/docker.js';
 import type { ConfigSpec } from '../core/convert/swarm-types.js';
 import { dedupe, planCompaction, type Stored } from '../core/history-window.js';
-import { whoAmI } from './deploy-lock.js';
+import type { Host } from '../ports/host.js';
 
 export const HISTORY_LABEL = 'kite.history';
 const ARCHIVE_LABEL = `${HISTORY_LABEL}.archive`;
@@ -24,9 +24,9 @@ export interface HistoryEntry {
 }
 
 /** Adds an entry, then folds old ones when due; returns warnings (a failed fold is retried next time). */
-export async function appendHistory(docker: DockerPort, stack: string, entry: Omit<HistoryEntry, 'at' | 'who'>): Promise<string[]> {
+export async function appendHistory(ports: { host: Pick<Host, 'operator'> }, docker: DockerPort, stack: string, entry: Omit<HistoryEntry, 'at' | 'who'>): Promise<string[]> {
   const at = new Date().toISOString();
-  const full: HistoryEntry = { at, who: whoAmI(), ...entry };
+  const full: HistoryEntry = { at, who: ports.host.operator(), ...entry };
   await createEntry(docker, stack, [full], false);
   try {
     await compact(docker, stack);

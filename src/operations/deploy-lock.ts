@@ -8,11 +8,11 @@
 // with a warning (src/core/lock-holder.ts decides); any other is broken
 // explicitly with `kite app unlock`.
 
-import { readFileSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
 import type { DockerPort } from '../ports/docker.js';
+import type { Ports } from '../ports/index.js';
+import type { Host } from '../ports/host.js';
 import { CancelledError, ConflictError, DockerApiError } from '../core/errors.js';
-import { describeHolder, lockLabels, lockVerdict, parseLockLabels, type LockRecord, type LockVerdict, type PidState } from '../core/lock-holder.js';
+import { describeHolder, lockLabels, lockVerdict, parseLockLabels, type LockRecord, type LockVerdict } from '../core/lock-holder.js';
 
 export { LOCK_LABEL } from '../core/lock-holder.js';
 
@@ -22,47 +22,10 @@ export function lockName(stack: string): string {
   return `kite-lock-${stack}`;
 }
 
-export function whoAmI(): string {
-  let user = 'unknown';
-  try {
-    user = userInfo().username;
-  } catch {
-    /* no passwd entry */
-  }
-  return `${process.env.KITE_OPERATOR || user}@${hostname()}`;
-}
-
-/**
- * When a process started, as a string only compared for equality: the
- * start time in clock ticks since boot from /proc (Linux), undefined where
- * there is no /proc or the process does not exist.
- */
-export function processStartTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // the command name (field 2) may hold spaces and parentheses: count from the last ')'
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19]; // field 22, starttime
-  } catch {
-    return undefined;
-  }
-}
-
-/** whether `pid` runs on this host, and since when */
-export function probePid(pid: number): PidState {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    // EPERM: it runs, as another user
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return { running: false };
-  }
-  return { running: true, started: processStartTime(pid) };
-}
-
 /** the verdict on a lock as seen from this process */
-export function judgeLock(lock: LockRecord, now = Date.now()): LockVerdict {
-  const host = hostname();
-  const pid = lock.host === host && lock.pid !== undefined ? probePid(lock.pid) : undefined;
+export function judgeLock(lock: LockRecord, here: Host, now: number): LockVerdict {
+  const host = here.hostname();
+  const pid = lock.host === host && lock.pid !== undefined ? here.probe(lock.pid) : undefined;
   return lockVerdict(lock, { host, now, pid });
 }
 
@@ -90,12 +53,16 @@ export async function readLock(docker: DockerPort, stack: string): Promise<(Lock
   return { id: found.ID, ...parseLockLabels(found.Spec.Labels) };
 }
 
-export async function acquireLock(docker: DockerPort, stack: string, domain: string, action: string, opts: LockOptions = {}): Promise<Lock> {
+/** what the lock asks of this machine: who and which process holds it, and the time */
+export type LockPorts = Pick<Ports, 'host' | 'clock'>;
+
+export async function acquireLock(ports: LockPorts, docker: DockerPort, stack: string, domain: string, action: string, opts: LockOptions = {}): Promise<Lock> {
+  const { host, clock } = ports;
   const warn = opts.onWarning ?? stderrWarning;
-  const deadline = Date.now() + (opts.waitSeconds ?? 0) * 1000;
+  const deadline = clock.now() + (opts.waitSeconds ?? 0) * 1000;
   let told = false;
   for (;;) {
-    const record: LockRecord = { holder: whoAmI(), since: new Date().toISOString(), action, host: hostname(), pid: process.pid, started: processStartTime(process.pid) };
+    const record: LockRecord = { holder: host.operator(), since: new Date(clock.now()).toISOString(), action, host: host.hostname(), pid: host.pid, started: host.startTime(host.pid) };
     try {
       const { ID } = await docker.createConfig({ Name: lockName(stack), Labels: lockLabels(stack, record), Data: Buffer.from(JSON.stringify(record)).toString('base64') });
       return { release: () => releaseLock(docker, ID, domain, warn) };
@@ -104,14 +71,14 @@ export async function acquireLock(docker: DockerPort, stack: string, domain: str
     }
     const held = await readLock(docker, stack);
     if (!held) continue; // released between our two calls
-    const verdict = judgeLock(held);
+    const verdict = judgeLock(held, host, clock.now());
     if (verdict.stale) {
       // by ID: if another operator took it over first, ours is a no-op and their lock stays
       await removeIfPresent(docker, held.id);
       warn(`took over the lock of ${domain}: ${describeHolder(held)}, but ${verdict.reason}`);
       continue;
     }
-    if (Date.now() >= deadline) {
+    if (clock.now() >= deadline) {
       throw new ConflictError(
         `${domain} is locked: ${describeHolder(held)}`,
         opts.waitSeconds
@@ -124,7 +91,7 @@ export async function acquireLock(docker: DockerPort, stack: string, domain: str
       told = true;
     }
     if (opts.signal?.aborted) throw new CancelledError(`stopped waiting for the lock of ${domain} (held by ${held.holder})`);
-    await new Promise((r) => setTimeout(r, 1000));
+    await clock.sleep(1000);
   }
 }
 
@@ -145,9 +112,9 @@ async function removeIfPresent(docker: DockerPort, id: string): Promise<void> {
 }
 
 /** the lock of an app, if held, with the verdict on its holder */
-export async function inspectLock(docker: DockerPort, stack: string): Promise<{ held: LockHolder & { id: string }; verdict: LockVerdict } | undefined> {
+export async function inspectLock(ports: LockPorts, docker: DockerPort, stack: string): Promise<{ held: LockHolder & { id: string }; verdict: LockVerdict } | undefined> {
   const held = await readLock(docker, stack);
-  return held && { held, verdict: judgeLock(held) };
+  return held && { held, verdict: judgeLock(held, ports.host, ports.clock.now()) };
 }
 
 /** Break the lock `held` (as read): by its ID, so a lock taken since is not touched. */

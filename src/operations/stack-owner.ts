@@ -8,6 +8,7 @@
 
 import type { AppStore, AppRef } from '../ports/app-store.js';
 import type { DockerPort } from '../ports/docker.js';
+import type { Ports } from '../ports/index.js';
 import { ConflictError } from '../core/errors.js';
 import { sameStackApps, stackName, MAX_SANITISED_APP_NAME_LENGTH } from '../core/stack-name.js';
 import { acquireLock, type Lock, type LockOptions } from './deploy-lock.js';
@@ -39,7 +40,7 @@ export function assertStackOwner(dir: AppStore, ref: AppRef): void {
 }
 
 /** The guard of every command that changes an app: one stack owner, then the app's server-side lock. */
-export async function lockApp(dir: AppStore, ref: AppRef, docker: DockerPort, action: string, opts: LockOptions = {}): Promise<Lock> {
-  assertStackOwner(dir, ref);
-  return acquireLock(docker, stackName(ref.domain), ref.domain, action, opts);
+export async function lockApp(ports: Pick<Ports, 'apps' | 'host' | 'clock'>, ref: AppRef, docker: DockerPort, action: string, opts: LockOptions = {}): Promise<Lock> {
+  assertStackOwner(ports.apps, ref);
+  return acquireLock(ports, docker, stackName(ref.domain), ref.domain, action, opts);
 }

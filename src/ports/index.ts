@@ -8,6 +8,7 @@ import type { Catalogues } from './catalogue.js';
 import type { Clock } from './clock.js';
 import type { DockerPort } from './docker.js';
 import type { Editor } from './editor.js';
+import type { Host } from './host.js';
 import type { Prompter } from './prompter.js';
 import type { RecipeFileStore } from './recipe-files.js';
 import type { RecipeRepos } from './recipe-repo.js';
@@ -32,6 +33,8 @@ export interface Ports {
   /** terminal prompts (ask through src/cli/prompt.ts, which applies the prompt rule) */
   readonly prompter: Prompter;
   readonly clock: Clock;
+  /** this machine: who runs kite, its processes (the per-app lock's holder) */
+  readonly host: Host;
   readonly editor: Editor;
   readonly sshHosts: SshHosts;
   /** the Engine API of a server, connected once per command */
@@ -45,6 +48,7 @@ export type { Catalogues, CatalogueStore, CatalogueSync } from './catalogue.js';
 export type { Clock } from './clock.js';
 export type { DockerPort } from './docker.js';
 export type { Editor } from './editor.js';
+export type { Host } from './host.js';
 export type { Prompter } from './prompter.js';
 export type { RecipeFileStore, InsideRead, GitIdentity } from './recipe-files.js';
 export type { RecipeRepos, RecipeRepo, RecipeSnapshot, FetchReport } from './recipe-repo.js';

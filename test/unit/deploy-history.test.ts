@@ -8,13 +8,14 @@ import { appendHistory, readHistory } from '../../src/operations/deploy-history.
 import { ARCHIVE_MAX, HISTORY_KEEP, HISTORY_SLACK, planCompaction } from '../../src/core/history-window.js';
 import { DockerApiError } from '../../src/core/errors.js';
 import { FakeSwarm } from './helpers/fake-swarm.js';
+import { localHost } from '../../src/adapters/local-host.js';
 
 const STACK = 'h_example_com';
 
 async function deploys(swarm: FakeSwarm, n: number, from = 0): Promise<string[]> {
   const warnings: string[] = [];
   for (let i = from; i < from + n; i++) {
-    warnings.push(...(await appendHistory(swarm, STACK, { action: 'deploy', to: `v${i}`, result: 'success' })));
+    warnings.push(...(await appendHistory({ host: localHost }, swarm, STACK, { action: 'deploy', to: `v${i}`, result: 'success' })));
     await new Promise((r) => setTimeout(r, 2)); // distinct timestamps
   }
   return warnings;

@@ -7,7 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { LOCK_MAX_AGE_MS, lockLabels, lockVerdict, parseLockLabels, type LockRecord } from '../../src/core/lock-holder.js';
-import { acquireLock, processStartTime } from '../../src/operations/deploy-lock.js';
+import { acquireLock } from '../../src/operations/deploy-lock.js';
+import { processStartTime, localHost } from '../../src/adapters/local-host.js';
+import { systemClock } from '../../src/adapters/system-clock.js';
 import type { DockerPort } from '../../src/ports/docker.js';
 import type { ConfigSpec } from '../../src/core/convert/swarm-types.js';
 import { ConflictError, DockerApiError } from '../../src/core/errors.js';
@@ -91,7 +93,7 @@ test('acquireLock takes over the lock of a dead holder on this host, with a warn
   const dead = lockLabels('s', { holder: 'bob@here', since: new Date().toISOString(), action: 'deploy', host: hostname(), pid: 2 ** 22 + 12345 });
   const { docker, configs } = swarm([{ labels: dead }]);
   const warnings: string[] = [];
-  const l = await acquireLock(docker, 's', 'app.example.com', 'restart', { onWarning: (m) => warnings.push(m) });
+  const l = await acquireLock({ host: localHost, clock: systemClock }, docker, 's', 'app.example.com', 'restart', { onWarning: (m) => warnings.push(m) });
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /took over the lock of app\.example\.com: bob@here has been running `deploy` since .* \(pid 4206649\), but its process 4206649 on .* is gone/);
   const mine = parseLockLabels(configs.get('kite-lock-s')?.Spec.Labels);
@@ -107,7 +109,7 @@ test('acquireLock refuses a live holder (this very process) and an old kite lock
   const oldKite = { 'kite.lock': 's', 'kite.lock.holder': 'dave@x', 'kite.lock.since': new Date().toISOString(), 'kite.lock.action': 'upgrade' };
   for (const labels of [alive, oldKite]) {
     const { docker, configs } = swarm([{ labels }]);
-    await assert.rejects(acquireLock(docker, 's', 'app.example.com', 'undeploy', { onWarning: () => assert.fail('no takeover') }), (e: unknown) => e instanceof ConflictError && /is locked: (me@here|dave@x) has been running/.test(e.message) && /kite app unlock app\.example\.com/.test(e.hint ?? ''));
+    await assert.rejects(acquireLock({ host: localHost, clock: systemClock }, docker, 's', 'app.example.com', 'undeploy', { onWarning: () => assert.fail('no takeover') }), (e: unknown) => e instanceof ConflictError && /is locked: (me@here|dave@x) has been running/.test(e.message) && /kite app unlock app\.example\.com/.test(e.hint ?? ''));
     assert.equal(configs.size, 1);
   }
 });
@@ -115,8 +117,25 @@ test('acquireLock refuses a live holder (this very process) and an old kite lock
 test('a failed release is not swallowed: it warns with the unlock command', async () => {
   const { docker } = swarm([], { removeConfig: async () => { throw new DockerApiError('connection lost'); } });
   const warnings: string[] = [];
-  const l = await acquireLock(docker, 's', 'app.example.com', 'remove', { onWarning: (m) => warnings.push(m) });
+  const l = await acquireLock({ host: localHost, clock: systemClock }, docker, 's', 'app.example.com', 'remove', { onWarning: (m) => warnings.push(m) });
   await l.release(); // does not throw: the command's own outcome stands
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /could not release the lock of app\.example\.com \(connection lost\).*`kite app unlock app\.example\.com`/);
+});
+
+test('with a fake host: a holder whose pid now runs another process (restarted) is taken over; the same process, waited for on a virtual clock, is not', async () => {
+  let now = Date.parse('2026-01-01T12:00:00Z');
+  const slept: number[] = [];
+  const clock = { now: () => now, sleep: async (ms: number) => void (slept.push(ms), (now += ms)) };
+  const host = { hostname: () => 'laptop', operator: () => 'me@laptop', pid: 100, startTime: () => '500', probe: (pid: number) => ({ running: true, started: pid === 4242 ? '999' : '777' }) };
+  const holder = (started: string) => lockLabels('s', { holder: 'bob@laptop', since: new Date(now).toISOString(), action: 'deploy', host: 'laptop', pid: 4242, started });
+  const restarted = swarm([{ labels: holder('111') }]);
+  const warnings: string[] = [];
+  await acquireLock({ host, clock }, restarted.docker, 's', 'app.example.com', 'restart', { onWarning: (m) => warnings.push(m) });
+  assert.match(warnings[0] ?? '', /took over the lock of app\.example\.com: bob@laptop/);
+  assert.deepEqual(parseLockLabels(restarted.configs.get('kite-lock-s')?.Spec.Labels).pid, 100);
+
+  const same = swarm([{ labels: holder('999') }]);
+  await assert.rejects(acquireLock({ host, clock }, same.docker, 's', 'app.example.com', 'restart', { waitSeconds: 3, onWarning: () => assert.fail('no takeover') }), ConflictError);
+  assert.deepEqual(slept, [1000, 1000, 1000], 'waited on the clock, not in real time');
 });

@@ -17,7 +17,7 @@ export interface LockFlags {
 export async function withAppLock<T>(ctx: Context, ref: AppRef, action: string, flags: LockFlags, fn: (docker: DockerPort) => Promise<T>): Promise<T> {
   assertStackOwner(ctx.dir, ref); // before connecting: a collision is known here
   const docker = await ctx.docker(ref.server);
-  const lock = await lockApp(ctx.dir, ref, docker, action, {
+  const lock = await lockApp(ctx.ports, ref, docker, action, {
     waitSeconds: flags.lockWait,
     onWait: (h) => ctx.io.warn(`waiting for the lock: ${h.holder} is running \`${h.action}\` since ${h.since}`),
     onWarning: (m) => ctx.io.warn(m),

@@ -12,7 +12,7 @@ import { confirm } from '../../cli/prompt.js';
 export async function run(ctx: Context, domain: string, flags: { force?: boolean } = {}): Promise<void> {
   const ref = ctx.dir.findApp(domain);
   const docker = await ctx.docker(ref.server);
-  const found = await inspectLock(docker, stackName(domain));
+  const found = await inspectLock(ctx.ports, docker, stackName(domain));
   if (found && !found.verdict.stale) {
     ctx.io.warn(`${domain} is locked: ${describeHolder(found.held)}; ${found.verdict.reason}`);
     await confirm(ctx, `break the lock of ${domain} anyway? (only if that command is dead)`, flags);
