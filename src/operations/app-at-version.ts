@@ -11,6 +11,16 @@ import type { RecipeSnapshot } from '../ports/recipe-repo.js';
 import { appRecipe, parseEnvFile } from '../core/env-file.js';
 import { loadAppRef, type LoadedApp } from './load-app.js';
 
+/** run `fn` on the app as its recorded version has it; the snapshot is removed after */
+export async function withAppAtVersion<T>(ports: Pick<Ports, 'apps' | 'recipeFiles' | 'recipes'>, domain: string, fn: (app: LoadedApp) => Promise<T>): Promise<T> {
+  const { app, dispose } = await loadAppAtVersion(ports, domain);
+  try {
+    return await fn(app);
+  } finally {
+    dispose();
+  }
+}
+
 export async function loadAppAtVersion(ports: Pick<Ports, 'apps' | 'recipeFiles' | 'recipes'>, domain: string): Promise<{ app: LoadedApp; dispose(): void }> {
   const { apps, recipes } = ports;
   const ref = apps.findApp(domain);

@@ -193,3 +193,23 @@ test('a config file outside the recipe (../, or a symlink out) is refused by dep
     assert.match(k007.details.join('\n'), new RegExp(`configs\\.page\\.file \\(compose\\.yml\\): ${file.replaceAll('.', '\\.')}`));
   }
 });
+
+test("secret commands read the recipe at the app's recorded version, not the clone's newer commits", async () => {
+  // the clone's branch moves on: a commit renames the secret that release 1.0 uses
+  const compose = join(clone(), 'compose.yml');
+  const before = readFileSync(compose, 'utf8');
+  writeFileSync(compose, before.replaceAll('db_password', 'database_password').replace('SECRET_DB_PASSWORD_VERSION', 'SECRET_DATABASE_PASSWORD_VERSION'));
+  git(clone(), 'commit', '-q', '-am', 'rename the secret on main');
+  const D = 'isolate-d.kite.test';
+  try {
+    const created = await run(['app', 'new', 'kite-test-app', '1.0.0+1.0', '-s', SERVER, '-D', D, '-n']);
+    assert.equal(created.code, 0, created.stderr);
+    const ls = await run(['app', 'secret', 'ls', D, '--json']);
+    assert.equal(ls.code, 0, ls.stderr);
+    const names = (JSON.parse(ls.stdout) as { name: string }[]).map((r) => r.name);
+    assert.deepEqual(names, ['db_password'], 'the secrets of 1.0.0+1.0, as deployed');
+  } finally {
+    git(clone(), 'reset', '-q', '--hard', 'HEAD~1');
+  }
+  assert.deepEqual(snapshotsLeft(), []);
+});

@@ -2,7 +2,7 @@ import type { Context } from '../../cli/context.js';
 import { stackName } from '../../core/stack-name.js';
 import { appSecrets, type AppSecret } from '../../core/secrets.js';
 import { KiteError } from '../../core/errors.js';
-import { loadApp } from '../../operations/load-app.js';
+import { withAppAtVersion } from '../../operations/app-at-version.js';
 import { executeRemoval, planRemoval } from '../../operations/app-remove.js';
 import { confirm } from '../../cli/prompt.js';
 import { withAppLock, type LockFlags } from './app-lock.js';
@@ -16,8 +16,8 @@ export async function run(ctx: Context, domain: string, flags: { force?: boolean
   const stack = stackName(domain);
   let secrets: AppSecret[] | undefined;
   try {
-    const app = loadApp(ctx.ports, domain);
-    secrets = appSecrets(app.compose, app.stack, app.env, app.modifiers);
+    // the secrets of the recorded version (kite never moves the shared clone)
+    secrets = await withAppAtVersion(ctx.ports, domain, async (app) => appSecrets(app.compose, app.stack, app.env, app.modifiers));
   } catch (e) {
     if (!(e instanceof KiteError)) throw e;
     // without the recipe the secrets' names are unknown: only labelled ones are found

@@ -1,5 +1,5 @@
 import type { Context } from '../../cli/context.js';
-import { loadApp } from '../../operations/load-app.js';
+import { withAppAtVersion } from '../../operations/app-at-version.js';
 import { generateSecrets, SecretsPartlyGenerated, type GeneratedSecret } from '../../operations/secret-generate.js';
 import { withAppLock, type LockFlags } from './app-lock.js';
 import type { SecretStore } from '../../ports/secret-store.js';
@@ -11,10 +11,12 @@ export interface SecretGenerateFlags extends LockFlags {
 }
 
 export async function run(ctx: Context, domain: string, name: string | undefined, version: string | undefined, opts: SecretGenerateFlags): Promise<void> {
-  const app = loadApp(ctx.ports, domain);
-  const store = opts.pass ? await ctx.ports.secretStore(app.server, app.domain) : undefined;
-  const generated = await withAppLock(ctx, app, 'secret generate', opts, (docker) => showingPartial(ctx, generateSecrets(app, docker, { all: opts.all, name, version, store })));
-  printSecrets(ctx, generated, store);
+  // the recipe as the recorded version has it (kite never moves the shared clone)
+  return withAppAtVersion(ctx.ports, domain, async (app) => {
+    const store = opts.pass ? await ctx.ports.secretStore(app.server, app.domain) : undefined;
+    const generated = await withAppLock(ctx, app, 'secret generate', opts, (docker) => showingPartial(ctx, generateSecrets(app, docker, { all: opts.all, name, version, store })));
+    printSecrets(ctx, generated, store);
+  });
 }
 
 /** a generation that failed half-way still shows the values it stored, then fails */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Context } from '../../cli/context.js';
-import { loadApp } from '../../operations/load-app.js';
+import { withAppAtVersion } from '../../operations/app-at-version.js';
 import { insertSecret } from '../../operations/secret-manage.js';
 import { NotFoundError, UsageError } from '../../core/errors.js';
 import { withAppLock, type LockFlags } from './app-lock.js';
@@ -18,13 +18,15 @@ interface Flags extends LockFlags {
  * terminal. The value is never printed.
  */
 export async function run(ctx: Context, domain: string, name: string, version: string, data: string | undefined, flags: Flags): Promise<void> {
-  const app = loadApp(ctx.ports, domain);
-  let value = await readValue(data, flags);
-  if (flags.trim) value = value.trim();
-  const store = flags.pass ? await ctx.ports.secretStore(app.server, app.domain) : undefined;
-  const r = await withAppLock(ctx, app, 'secret insert', flags, (docker) => insertSecret(app, docker, name, version, value, store));
-  if (ctx.io.json) return ctx.io.jsonData(r);
-  ctx.io.info(`secret ${r.remoteName} stored on ${app.server}${r.stored ? ` and in pass (${r.stored})` : ''}`);
+  // the recipe as the recorded version has it (kite never moves the shared clone)
+  return withAppAtVersion(ctx.ports, domain, async (app) => {
+    let value = await readValue(data, flags);
+    if (flags.trim) value = value.trim();
+    const store = flags.pass ? await ctx.ports.secretStore(app.server, app.domain) : undefined;
+    const r = await withAppLock(ctx, app, 'secret insert', flags, (docker) => insertSecret(app, docker, name, version, value, store));
+    if (ctx.io.json) return ctx.io.jsonData(r);
+    ctx.io.info(`secret ${r.remoteName} stored on ${app.server}${r.stored ? ` and in pass (${r.stored})` : ''}`);
+  });
 }
 
 async function readValue(data: string | undefined, flags: Flags): Promise<string> {
