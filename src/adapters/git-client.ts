@@ -6,13 +6,26 @@
 // git at another repository than the one kite names stay out (kite run from
 // a git hook inherits GIT_DIR, for one).
 
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { simpleGit, type SimpleGit } from 'simple-git';
 
 export const NETWORK_TIMEOUT_MS = 60_000;
 
-// never prompt for credentials or host keys: fail, and say so
+// never prompt for credentials or host keys: fail, and say so. The
+// operator's own ssh command (GIT_SSH_COMMAND, GIT_SSH, core.sshCommand)
+// wins: GIT_SSH_COMMAND would override their core.sshCommand.
 process.env.GIT_TERMINAL_PROMPT = '0';
-process.env.GIT_SSH_COMMAND ??= 'ssh -o BatchMode=yes';
+if (!process.env.GIT_SSH_COMMAND && !process.env.GIT_SSH && !configuredSshCommand()) process.env.GIT_SSH_COMMAND = 'ssh -o BatchMode=yes';
+
+/** core.sshCommand from the operator's global or system git config */
+function configuredSshCommand(): string | undefined {
+  try {
+    return execFileSync('git', ['config', '--get', 'core.sshCommand'], { cwd: tmpdir(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined; // not set (exit 1), or no git at all
+  }
+}
 
 const REPOSITORY_VARIABLES = new Set([
   'GIT_DIR',

@@ -149,7 +149,7 @@ test('recipe ls shows the catalogue as a table and as JSON', async () => {
   assert.deepEqual(JSON.parse(utilities.stdout).map((x: { name: string }) => x.name), ['other-recipe']);
   const bad = await sb.kite(['recipe', 'ls', '--status', 'stable']);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--status must be a score/);
+  assert.match(bad.stderr, /option '--status <n>' argument 'stable' is invalid\. expected a status score from 0 to 5/);
 });
 
 test('recipe versions lists each release from the catalogue, newest first', async () => {
