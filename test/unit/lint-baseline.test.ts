@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { LINT_RULES, lintRecipe, criticalFailures } from '../../src/core/lint/index.js';
 import { recipe } from './helpers/lint-recipe.js';
 
-test('lint: the rule table has abra refs R001–R015 then kite refs K001–K007, with abra levels', () => {
+test('lint: the rule table has abra refs R001–R015 then kite refs K001–K008, with abra levels', () => {
   assert.deepEqual(
     LINT_RULES.map((r) => r.ref),
-    ['R001', 'R002', 'R003', 'R004', 'R005', 'R006', 'R007', 'R008', 'R009', 'R010', 'R011', 'R012', 'R013', 'R014', 'R015', 'K001', 'K002', 'K003', 'K004', 'K005', 'K006', 'K007'],
+    ['R001', 'R002', 'R003', 'R004', 'R005', 'R006', 'R007', 'R008', 'R009', 'R010', 'R011', 'R012', 'R013', 'R014', 'R015', 'K001', 'K002', 'K003', 'K004', 'K005', 'K006', 'K007', 'K008'],
   );
   const critical = LINT_RULES.filter((r) => r.level === 'critical').map((r) => r.ref);
   assert.deepEqual(critical, ['R008', 'R009', 'R010', 'R011', 'R012', 'R013', 'R014', 'K001', 'K007']);
@@ -28,4 +28,18 @@ test('lint: a rule that throws is reported as unsatisfied, not a crash', () => {
   ]);
   assert.equal(results[0].satisfied, false);
   assert.match(results[0].details[0], /could not check: kaput/);
+});
+
+test('K008: a ${…} where the schema wants a duration or a number is what abra app new refuses; a warning', async () => {
+  const { lintRecipe } = await import('../../src/core/lint/index.js');
+  const compose = 'version: "3.8"\nservices:\n  app:\n    image: nginx:1.27\n    healthcheck:\n      start_period: ${APP_START_PERIOD:-5m}\n    deploy:\n      replicas: ${REPLICAS:-1}\n';
+  const r = lintRecipe({ name: 'x', composeFiles: { 'compose.yml': compose }, envSample: 'TYPE=x\n', releaseNotes: {}, files: ['compose.yml', '.env.sample'] }).find((x) => x.ref === 'K008')!;
+  assert.equal(r.level, 'warn');
+  assert.equal(r.satisfied, false);
+  // one finding per file: the first rule it breaks, in docker's words
+  assert.match(r.details.join('\n'), /^compose\.yml \(services\.app\.(healthcheck\.start_period\): must be a duration|deploy\.replicas\): must be a integer)/);
+  const duration = lintRecipe({ name: 'x', composeFiles: { 'compose.yml': compose.replace('${REPLICAS:-1}', '1') }, envSample: 'TYPE=x\n', releaseNotes: {}, files: ['compose.yml', '.env.sample'] }).find((x) => x.ref === 'K008')!;
+  assert.match(duration.details.join('\n'), /compose\.yml \(services\.app\.healthcheck\.start_period\): must be a duration/);
+  const ok = lintRecipe({ name: 'x', composeFiles: { 'compose.yml': compose.replace('${APP_START_PERIOD:-5m}', '5m').replace('${REPLICAS:-1}', '1') }, envSample: 'TYPE=x\n', releaseNotes: {}, files: ['compose.yml', '.env.sample'] }).find((x) => x.ref === 'K008')!;
+  assert.equal(ok.satisfied, true, ok.details.join('\n'));
 });

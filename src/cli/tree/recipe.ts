@@ -11,7 +11,7 @@ export function registerRecipeCommands(recipe: CommandUnknownOpts): void {
     .description('check a recipe against the Co-op Cloud recipe rules (exits 7 when a critical rule fails)')
     .addHelpText(
       'after',
-      '\nRules R001–R015 are abra\'s; K001–K007 are kite\'s own. Unlike abra 0.13, which always\n' +
+      '\nRules R001–R015 are abra\'s; K001–K008 are kite\'s own. Unlike abra 0.13, which always\n' +
         'exits 0, kite exits 7 when a CRITICAL rule is not satisfied (warnings never fail).\n' +
         'Works without a terminal. Git-based rules are skipped outside a git repository.\n' +
         example('kite recipe lint gitea', 'kite recipe lint gitea --only-errors', 'kite recipe lint ./my-recipe -m'),

@@ -1,5 +1,5 @@
 // Lint a recipe: abra's rules R001–R015 (spec §11; refs, levels and texts
-// as abra has them) and kite's K001–K007. Pure: the recipe comes in as
+// as abra has them) and kite's K001–K008. Pure: the recipe comes in as
 // RecipeFiles, results go out in ref order (abra's R rules first).
 
 import { loadRules } from './rules-load.js';
@@ -11,6 +11,7 @@ import { configRules } from './rules-configs.js';
 import { secretRules } from './rules-secrets.js';
 import { networkRules } from './rules-network.js';
 import { pathRules } from './rules-paths.js';
+import { schemaRules } from './rules-schema.js';
 import { message } from './analysis.js';
 import type { LintResult, LintRule, RecipeFiles } from './types.js';
 
@@ -26,6 +27,7 @@ export const LINT_RULES: LintRule[] = [
   ...loadRules,
   ...networkRules,
   ...pathRules,
+  ...schemaRules,
 ].sort((x, y) => Number(x.ref.startsWith('K')) - Number(y.ref.startsWith('K')) || x.ref.localeCompare(y.ref));
 
 export function lintRecipe(recipe: RecipeFiles, rules: LintRule[] = LINT_RULES): LintResult[] {
