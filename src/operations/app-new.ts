@@ -16,7 +16,7 @@ import { ensureRecipe } from './recipe-ensure.js';
 import type { RecipeSnapshot } from '../ports/recipe-repo.js';
 import { latestVersion } from '../core/versions.js';
 import { generateSecrets, SecretsPartlyGenerated, type GeneratedSecret } from './secret-generate.js';
-import { assertStackFree } from './stack-owner.js';
+import { assertStackFree, lockApp } from './stack-owner.js';
 
 export interface AppNewInput {
   recipe: string;
@@ -51,7 +51,7 @@ export function envFromSample(sample: string, recipe: string, domain: string): s
   return text;
 }
 
-export async function newApp(ports: Pick<Ports, 'apps' | 'recipes' | 'recipeFiles' | 'docker'>, input: AppNewInput): Promise<AppCreated> {
+export async function newApp(ports: Pick<Ports, 'apps' | 'recipes' | 'recipeFiles' | 'docker' | 'host' | 'clock'>, input: AppNewInput): Promise<AppCreated> {
   const dir = ports.apps;
   const badDomain = domainProblem(input.domain);
   if (badDomain) throw new UsageError(badDomain, 'pass a domain such as cloud.example.com');
@@ -90,12 +90,20 @@ export async function newApp(ports: Pick<Ports, 'apps' | 'recipes' | 'recipeFile
     parseEnvFile(text, path); // refuse to write a file we could not read back
     dir.writeEnvFile(path, text);
     let secrets: GeneratedSecret[] = [];
+    const lockWarnings: string[] = [];
     try {
       // loading validates the compose files (abra does this at `app new` too)
-      const app = loadAppRef(ports, { domain: input.domain, server: input.server, path }, from);
+      const ref = { domain: input.domain, server: input.server, path };
+      const app = loadAppRef(ports, ref, from);
       if (input.secrets) {
+        // creating secrets changes the app on the server: under its lock, as every mutation
         const docker = await ports.docker(input.server);
-        secrets = await generateSecrets(app, docker, { all: true, store: input.store });
+        const lock = await lockApp(ports, ref, docker, 'new --secrets', { onWarning: (m) => lockWarnings.push(m) });
+        try {
+          secrets = await generateSecrets(app, docker, { all: true, store: input.store });
+        } finally {
+          await lock.release();
+        }
       }
     } catch (e) {
       if (e instanceof SecretsPartlyGenerated) {
@@ -105,7 +113,7 @@ export async function newApp(ports: Pick<Ports, 'apps' | 'recipes' | 'recipeFile
       if (dir.exists(path)) dir.removeEnvFile(path);
       throw e;
     }
-    return { recipe: input.recipe, version, source: recipe.source, warnings: recipe.warnings, domain: input.domain, server: input.server, path, secrets };
+    return { recipe: input.recipe, version, source: recipe.source, warnings: [...recipe.warnings, ...lockWarnings], domain: input.domain, server: input.server, path, secrets };
   } finally {
     snapshot?.dispose();
   }

@@ -48,8 +48,19 @@ function envFile(dir: AbraDir, server: string, domain: string): string {
 /** secrets stored in memory; the `failAt`-th createSecret fails with `error` */
 function secretStore(failAt: number, error: Error = new DockerApiError('rpc error: code = Unavailable', 500)) {
   const created: string[] = [];
+  const locks = new Map<string, string>();
   const docker = {
     server: 'srv',
+    // the app's lock: a Swarm config created atomically, removed on release
+    createConfig: async (spec: { Name: string }) => {
+      if (locks.has(spec.Name)) throw new DockerApiError(`config ${spec.Name} already exists`, 409);
+      locks.set(spec.Name, `c${locks.size}`);
+      return { ID: locks.get(spec.Name) };
+    },
+    removeConfig: async (id: string) => {
+      for (const [name, i] of locks) if (i === id) locks.delete(name);
+    },
+    listConfigs: async () => [...locks].map(([Name, ID]) => ({ ID, Version: { Index: 1 }, Spec: { Name, Labels: { 'kite.lock.holder': 'carol@elsewhere', 'kite.lock.since': new Date().toISOString(), 'kite.lock.action': 'deploy', 'kite.lock.host': 'elsewhere' } } })),
     listSecrets: async () => created.map((Name, i) => ({ ID: `s${i}`, Version: { Index: 1 }, Spec: { Name } })),
     createSecret: async (spec: { Name: string }) => {
       if (created.length + 1 === failAt) throw error;
@@ -57,7 +68,7 @@ function secretStore(failAt: number, error: Error = new DockerApiError('rpc erro
       return { ID: `s${created.length}` };
     },
   } as unknown as DockerPort;
-  return { docker, created };
+  return { docker, created, locks };
 }
 
 test('stack names: domains sharing their first 45 characters collide, on the same server only', () => {
@@ -152,4 +163,21 @@ test('undeploy running out of time is a convergence failure (exit 3) naming what
   assert.equal(exitCodeFor(err), EXIT.deployFailed);
   assert.match(err.message, /undeploy of x\.example timed out after 0\.05 s: 1 task of its services still running/);
   assert.match(err.hint ?? '', /kite app ps x\.example/);
+});
+
+test('app new --secrets takes the app\'s lock: held by another operator, it refuses, creates no secret and keeps no env file', async () => {
+  const dir = abraDir();
+  const store = secretStore(99);
+  store.locks.set(`kite-lock-${stackName('locked.example')}`, 'held');
+  await assert.rejects(
+    newApp(createPorts({}, { apps: dir, docker: async () => store.docker }), { recipe: 'two-secrets', server: 'srv', domain: 'locked.example', secrets: true, offline: true }),
+    (e: unknown) => exitCodeFor(e) === EXIT.conflict && /locked\.example is locked: carol@elsewhere/.test((e as Error).message),
+  );
+  assert.deepEqual(store.created, []);
+  assert.equal(existsSync(dir.appPath('srv', 'locked.example')), false);
+  // and a free lock is taken and released around the secrets
+  const free = secretStore(99);
+  await newApp(createPorts({}, { apps: dir, docker: async () => free.docker }), { recipe: 'two-secrets', server: 'srv', domain: 'free.example', secrets: true, offline: true });
+  assert.equal(free.created.length, 3, 'a, b and c');
+  assert.equal(free.locks.size, 0, 'released');
 });

@@ -6,7 +6,7 @@ import { planCmd, readAbraSh } from '../../operations/app-cmd.js';
 import { startExec } from '../../operations/app-exec.js';
 import { attachSession, stdinIsPiped } from '../../cli/exec-io.js';
 import { withAppLock, type LockFlags } from './app-lock.js';
-import { loadAppAtVersion } from '../../operations/app-at-version.js';
+import { withAppAtVersion } from '../../operations/app-at-version.js';
 
 interface Flags extends LockFlags {
   local?: boolean;
@@ -24,12 +24,7 @@ interface Flags extends LockFlags {
 export async function run(ctx: Context, domain: string, operands: string[], flags: Flags): Promise<void> {
   // --local runs in the recipe clone as it is; otherwise abra.sh of the version the env file records
   if (flags.local) return runWith(ctx, loadApp(ctx.ports, domain), operands, flags);
-  const { app, dispose } = await loadAppAtVersion(ctx.ports, domain);
-  try {
-    await runWith(ctx, app, operands, flags);
-  } finally {
-    dispose();
-  }
+  return withAppAtVersion(ctx.ports, domain, (app) => runWith(ctx, app, operands, flags));
 }
 
 async function runWith(ctx: Context, app: LoadedApp, operands: string[], flags: Flags): Promise<void> {
