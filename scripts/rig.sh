@@ -40,6 +40,8 @@ install_missing() {
   command -v pass >/dev/null || need+=(pass)     # --pass tests (passwordstore.org)
   command -v gpg >/dev/null || need+=(gnupg)
   command -v htpasswd >/dev/null || need+=(apache2-utils)
+  command -v restic >/dev/null || need+=(restic)   # the backup helper image (kite-test/restic)
+  command -v ssh >/dev/null || need+=(openssh-client)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]}"
     as_root apt-get update -qq
@@ -83,6 +85,13 @@ build_images() {
     scripts/build-image.sh "$IMAGE" "$tag" "$([ "$tag" = unhealthy ] && echo unhealthy || echo healthy)"
     created "image:$IMAGE:$tag"
   done
+}
+
+# The backup helper image: Debian's restic and ssh with their libraries, busybox for sh.
+build_restic_image() {
+  if docker image inspect kite-test/restic:latest >/dev/null 2>&1; then return; fi
+  scripts/build-restic-image.sh kite-test/restic latest
+  created "image:kite-test/restic:latest"
 }
 
 start_sshd() {
@@ -204,6 +213,7 @@ up() {
   start_dockerd
   start_swarm
   build_images
+  build_restic_image
   start_sshd
   start_registry
   start_auth_registry
