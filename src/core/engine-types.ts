@@ -30,7 +30,7 @@ export interface Task {
   DesiredState: string;
   CreatedAt?: string;
   UpdatedAt?: string;
-  Spec?: { ContainerSpec?: { Image?: string } };
+  Spec?: { ContainerSpec?: { Image?: string }; Placement?: { Constraints?: string[] | null } };
   Status: {
     Timestamp?: string;
     State: string;
@@ -64,7 +64,7 @@ export interface Volume {
 export interface Info {
   ServerVersion: string;
   Name: string;
-  Swarm: { LocalNodeState: string; ControlAvailable: boolean; NodeID?: string };
+  Swarm: { LocalNodeState: string; ControlAvailable: boolean; NodeID?: string; NodeAddr?: string; RemoteManagers?: { NodeID: string; Addr: string }[] | null };
   /** the daemon's clock, RFC 3339 */
   SystemTime?: string;
 }
@@ -126,4 +126,43 @@ export interface PathStat {
 export interface DistributionInspect {
   Descriptor: { digest: string };
   Platforms?: { architecture: string; os: string }[] | null;
+}
+
+/** a swarm node (GET /nodes), trimmed to what kite reads */
+export interface NodeSpec {
+  Name?: string;
+  Labels?: Record<string, string> | null;
+  Role: 'worker' | 'manager';
+  Availability: 'active' | 'pause' | 'drain';
+}
+
+export interface SwarmNode {
+  ID: string;
+  Version: ObjectVersion;
+  CreatedAt?: string;
+  /** changes with the node's status too: when a node went down, this says since when */
+  UpdatedAt?: string;
+  Spec: NodeSpec;
+  Description?: {
+    Hostname?: string;
+    Platform?: { Architecture?: string; OS?: string };
+    Resources?: { NanoCPUs?: number; MemoryBytes?: number };
+    Engine?: { EngineVersion?: string };
+  };
+  Status: { State: 'unknown' | 'down' | 'ready' | 'disconnected' | string; Message?: string; Addr?: string };
+  ManagerStatus?: { Leader?: boolean; Reachability?: string; Addr?: string } | null;
+}
+
+/** GET /swarm (managers only) */
+export interface SwarmInspect {
+  ID: string;
+  JoinTokens: { Worker: string; Manager: string };
+}
+
+/** POST /swarm/join */
+export interface SwarmJoinRequest {
+  ListenAddr: string;
+  AdvertiseAddr?: string;
+  RemoteAddrs: string[];
+  JoinToken: string;
 }

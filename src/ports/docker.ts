@@ -6,8 +6,8 @@
 import type { ServiceSpec, NetworkCreate, SecretSpec, ConfigSpec } from '../core/convert/swarm-types.js';
 import type { Duplex, Readable } from 'node:stream';
 
-export type { Filters, ObjectVersion, Service, Task, Network, SwarmObject, Volume, Info, ServiceLogLine, ServiceLogOptions, PruneReport, PruneKind, ExecConfig, ExecState, PathStat, DistributionInspect } from '../core/engine-types.js';
-import type { Filters, Service, Task, Network, SwarmObject, Volume, Info, ServiceLogLine, ServiceLogOptions, PruneReport, PruneKind, ExecConfig, ExecState, PathStat, DistributionInspect } from '../core/engine-types.js';
+export type { Filters, ObjectVersion, Service, Task, Network, SwarmObject, Volume, Info, ServiceLogLine, ServiceLogOptions, PruneReport, PruneKind, ExecConfig, ExecState, PathStat, DistributionInspect, NodeSpec, SwarmNode, SwarmInspect, SwarmJoinRequest } from '../core/engine-types.js';
+import type { Filters, Service, Task, Network, SwarmObject, Volume, Info, ServiceLogLine, ServiceLogOptions, PruneReport, PruneKind, ExecConfig, ExecState, PathStat, DistributionInspect, NodeSpec, SwarmNode, SwarmInspect, SwarmJoinRequest } from '../core/engine-types.js';
 
 export interface DockerPort {
   /** the server name this client talks to, for messages */
@@ -27,6 +27,19 @@ export interface DockerPort {
   streamServiceLogs(id: string, opts: ServiceLogOptions, signal?: AbortSignal): AsyncIterable<ServiceLogLine>;
 
   listTasks(filters?: Filters): Promise<Task[]>;
+
+  /** the swarm's nodes (managers only) */
+  listNodes(filters?: Filters): Promise<SwarmNode[]>;
+  inspectNode(idOrName: string): Promise<SwarmNode>;
+  updateNode(id: string, version: number, spec: NodeSpec): Promise<void>;
+  /** DELETE /nodes/{id}; `force` removes a node that has not left (or is down) */
+  removeNode(id: string, force?: boolean): Promise<void>;
+  /** GET /swarm: its ID and join tokens (managers only) */
+  inspectSwarm(): Promise<SwarmInspect>;
+  /** POST /swarm/join: make the daemon this client talks to a node of another swarm */
+  joinSwarm(req: SwarmJoinRequest): Promise<void>;
+  /** POST /swarm/leave */
+  leaveSwarm(force?: boolean): Promise<void>;
 
   listNetworks(filters?: Filters): Promise<Network[]>;
   createNetwork(spec: NetworkCreate): Promise<{ Id: string }>;

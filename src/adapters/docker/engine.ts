@@ -3,7 +3,7 @@
 
 import { request } from 'node:http';
 import type DockerodeT from 'dockerode';
-import type { DistributionInspect, DockerPort, Filters, Info, Network, PruneKind, PruneReport, Service, ServiceLogLine, ServiceLogOptions, SwarmObject, Task, Volume } from '../../ports/docker.js';
+import type { DistributionInspect, DockerPort, Filters, Info, Network, NodeSpec, PruneKind, PruneReport, Service, ServiceLogLine, ServiceLogOptions, SwarmInspect, SwarmJoinRequest, SwarmNode, SwarmObject, Task, Volume } from '../../ports/docker.js';
 import type { ConfigSpec, NetworkCreate, SecretSpec, ServiceSpec } from '../../core/convert/swarm-types.js';
 import { DockerApiError, SshError, type KiteError } from '../../core/errors.js';
 import { openTunnel, type Tunnel } from './ssh-tunnel.js';
@@ -245,6 +245,28 @@ class Engine implements DockerPort {
 
   listTasks(filters?: Filters): Promise<Task[]> {
     return this.dial({ path: '/tasks', method: 'GET', query: filters ? { filters } : {} });
+  }
+
+  listNodes(filters?: Filters): Promise<SwarmNode[]> {
+    return this.dial({ path: '/nodes', method: 'GET', query: filters ? { filters } : {} });
+  }
+  inspectNode(id: string): Promise<SwarmNode> {
+    return this.dial({ path: `/nodes/${encodeURIComponent(id)}`, method: 'GET', statusCodes: { 404: 'no such node' } });
+  }
+  async updateNode(id: string, version: number, spec: NodeSpec): Promise<void> {
+    await this.dial({ path: `/nodes/${encodeURIComponent(id)}/update`, method: 'POST', query: { version }, body: spec });
+  }
+  async removeNode(id: string, force = false): Promise<void> {
+    await this.dial({ path: `/nodes/${encodeURIComponent(id)}`, method: 'DELETE', query: force ? { force: true } : {} });
+  }
+  inspectSwarm(): Promise<SwarmInspect> {
+    return this.dial({ path: '/swarm', method: 'GET' });
+  }
+  async joinSwarm(req: SwarmJoinRequest): Promise<void> {
+    await this.dial({ path: '/swarm/join', method: 'POST', body: req });
+  }
+  async leaveSwarm(force = false): Promise<void> {
+    await this.dial({ path: '/swarm/leave', method: 'POST', query: force ? { force: true } : {}, body: {} });
   }
 
   listNetworks(filters?: Filters): Promise<Network[]> {

@@ -1,5 +1,6 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { action, example } from '../action.js';
+import { registerServerNodeCommands } from './server-node.js';
 
 export function registerServerCommands(program: CommandUnknownOpts): void {
   const server = program.command('server').alias('s').description('manage servers');
@@ -35,4 +36,5 @@ export function registerServerCommands(program: CommandUnknownOpts): void {
     .description('remove stopped containers, unused networks, dangling images and build cache on a server')
     .addHelpText('after', example('kite server prune example.com --force', 'kite server prune example.com --all --volumes --force'))
     .action(action(() => import('../../commands/server/prune.js')));
+  registerServerNodeCommands(server);
 }

@@ -11,7 +11,7 @@
 // digest): `swarm.behave('web:bad', { failAfterMs: 1500, error: '...' })`.
 
 import type { Clock } from '../../../src/ports/clock.js';
-import type { DistributionInspect, DockerPort, Filters, Info, Network, Service, SwarmObject, Task } from '../../../src/ports/docker.js';
+import type { DistributionInspect, DockerPort, Filters, Info, Network, NodeSpec, Service, SwarmInspect, SwarmNode, SwarmObject, Task } from '../../../src/ports/docker.js';
 import type { ConfigSpec, NetworkCreate, SecretSpec, ServiceSpec } from '../../../src/core/convert/swarm-types.js';
 import { DockerApiError, SshError } from '../../../src/core/errors.js';
 
@@ -32,6 +32,19 @@ interface FakeTask extends Task {
   specIndex: number;
   bornAt: number;
   runningAt?: number;
+}
+
+/** a node of the fake swarm; hostname defaults to its id, role to worker (node1: manager) */
+export interface FakeNode {
+  id: string;
+  up: boolean;
+  hostname?: string;
+  labels?: Record<string, string>;
+  availability?: 'active' | 'pause' | 'drain';
+  role?: 'worker' | 'manager';
+  /** when its state last changed */
+  since?: number;
+  version?: number;
 }
 
 interface FakeService extends Service {
@@ -56,7 +69,7 @@ export class FakeSwarm implements DockerPort {
   readonly configs: SwarmObject<ConfigSpec>[] = [];
   readonly secrets: SwarmObject<SecretSpec>[] = [];
   readonly networks: Network[] = [{ Id: 'net-proxy', Name: 'proxy', Scope: 'swarm', Driver: 'overlay' }];
-  readonly nodes: { id: string; up: boolean }[] = [{ id: 'node1', up: true }];
+  readonly nodes: FakeNode[] = [{ id: 'node1', up: true }];
   /** mutating calls in order: `createService web_app`, `removeConfig …` */
   readonly calls: string[] = [];
   /** called after every simulated step, with the virtual time */
@@ -97,9 +110,18 @@ export class FakeSwarm implements DockerPort {
   }
   private dropped = false;
 
+  /** add nodes (worker unless said otherwise), e.g. `swarm.addNodes({ id: 'node2', labels: { database: 'true' } })` */
+  addNodes(...nodes: Partial<FakeNode>[]): this {
+    for (const n of nodes) this.nodes.push({ id: n.id ?? `node${this.nodes.length + 1}`, up: true, ...n });
+    return this;
+  }
+
   nodeDown(id: string): void {
     const node = this.nodes.find((n) => n.id === id);
-    if (node) node.up = false;
+    if (node) {
+      node.up = false;
+      node.since = this.t;
+    }
     for (const task of this.tasks) {
       if (task.NodeID === id && task.DesiredState !== 'shutdown') {
         task.DesiredState = 'shutdown';
@@ -110,7 +132,10 @@ export class FakeSwarm implements DockerPort {
 
   nodeUp(id: string): void {
     const node = this.nodes.find((n) => n.id === id);
-    if (node) node.up = true;
+    if (node) {
+      node.up = true;
+      node.since = this.t;
+    }
   }
 
   advance(ms: number): void {
@@ -212,6 +237,7 @@ export class FakeSwarm implements DockerPort {
         const s = this.services.get(t.ServiceID);
         if (!s) return false;
         if (wanted && !wanted.includes(s.ID) && !wanted.includes(s.Spec.Name)) return false;
+        if (filters.node && !filters.node.includes(t.NodeID ?? '')) return false;
         if (filters['_up-to-date']?.includes('true') && t.specIndex !== s.specIndex) return false;
         if (filters['desired-state'] && !filters['desired-state'].includes(t.DesiredState)) return false;
         return true;
@@ -267,6 +293,73 @@ export class FakeSwarm implements DockerPort {
     this.removeObject(this.configs, id, 'config');
   }
 
+  async listNodes(): Promise<SwarmNode[]> {
+    this.enter('listNodes');
+    return this.nodes.map((n) => this.nodeJson(n));
+  }
+
+  async inspectNode(idOrName: string): Promise<SwarmNode> {
+    this.enter('inspectNode');
+    const n = this.nodes.find((x) => x.id === idOrName || (x.hostname ?? x.id) === idOrName);
+    if (!n) throw new DockerApiError(`node ${idOrName} not found`, 404);
+    return this.nodeJson(n);
+  }
+
+  async updateNode(id: string, version: number, spec: NodeSpec): Promise<void> {
+    this.enter('updateNode', id);
+    const n = this.nodes.find((x) => x.id === id);
+    if (!n) throw new DockerApiError(`node ${id} not found`, 404);
+    if ((n.version ?? 1) !== version) throw new DockerApiError('rpc error: code = Unknown desc = update out of sequence', 500);
+    n.version = ++this.seq;
+    n.labels = { ...(spec.Labels ?? {}) };
+    n.role = spec.Role;
+    n.availability = spec.Availability;
+    if (spec.Availability === 'drain') for (const t of this.tasks) if (t.NodeID === id && t.DesiredState === 'running') this.shutdown(t);
+  }
+
+  async removeNode(id: string): Promise<void> {
+    this.enter('removeNode', id);
+    const n = this.nodes.find((x) => x.id === id);
+    if (!n) throw new DockerApiError(`node ${id} not found`, 404);
+    if (n.up) throw new DockerApiError(`rpc error: code = FailedPrecondition desc = node ${id} is not down and can't be removed`, 400);
+    removeWhere(this.nodes, (x) => x === n);
+  }
+
+  async inspectSwarm(): Promise<SwarmInspect> {
+    this.enter('inspectSwarm');
+    return { ID: 'swarm1', JoinTokens: { Worker: 'SWMTKN-worker', Manager: 'SWMTKN-manager' } };
+  }
+
+  joinSwarm = notSimulated('joinSwarm');
+  leaveSwarm = notSimulated('leaveSwarm');
+
+  private nodeJson(n: FakeNode): SwarmNode {
+    const role = n.role ?? (n.id === 'node1' ? 'manager' : 'worker');
+    return {
+      ID: n.id,
+      Version: { Index: n.version ?? 1 },
+      UpdatedAt: iso(n.since ?? Date.parse('2026-11-30T09:00:00.000Z')),
+      Spec: { Role: role, Availability: n.availability ?? 'active', Labels: { ...(n.labels ?? {}) } },
+      Description: { Hostname: n.hostname ?? n.id, Resources: { NanoCPUs: 2e9, MemoryBytes: 2 ** 31 }, Engine: { EngineVersion: '28.2.2' } },
+      Status: { State: n.up ? 'ready' : 'down', Addr: `10.0.0.${this.nodes.indexOf(n) + 1}` },
+      ManagerStatus: role === 'manager' ? { Leader: n.id === 'node1', Reachability: 'reachable', Addr: `10.0.0.${this.nodes.indexOf(n) + 1}:2377` } : null,
+    };
+  }
+
+  /** nodes that may run a task of this service: up, active, matching its constraints */
+  private eligible(spec: ServiceSpec): FakeNode[] {
+    const constraints = spec.TaskTemplate.Placement?.Constraints ?? [];
+    return this.nodes.filter((n) => n.up && (n.availability ?? 'active') === 'active' && constraints.every((c) => satisfies(this.nodeJson(n), c)));
+  }
+
+  /** the eligible node with the fewest live tasks of the service (Swarm's spread) */
+  private pick(s: FakeService): FakeNode | undefined {
+    const live = (n: FakeNode) => this.tasks.filter((t) => t.ServiceID === s.ID && t.NodeID === n.id && t.DesiredState === 'running').length;
+    const max = s.Spec.TaskTemplate.Placement?.MaxReplicas;
+    const nodes = this.eligible(s.Spec).filter((n) => !max || live(n) < max);
+    return nodes.sort((a, b) => live(a) - live(b))[0];
+  }
+
   listVolumes = notSimulated('listVolumes');
   removeVolume = notSimulated('removeVolume');
   createExec = notSimulated('createExec');
@@ -306,7 +399,7 @@ export class FakeSwarm implements DockerPort {
       const age = this.t - task.bornAt;
       if (b.pending) continue;
       if (!task.NodeID) {
-        const node = this.nodes.find((n) => n.up);
+        const node = this.pick(s);
         if (!node) continue; // waits for a node, as Swarm's scheduler does
         task.NodeID = node.id;
         this.setState(task, 'pending', 'assigned');
@@ -326,10 +419,10 @@ export class FakeSwarm implements DockerPort {
         this.setState(task, 'complete', 'finished');
       }
     }
-    if (s.rollingBack && s.UpdateStatus?.State === 'rollback_started' && this.currentRunning(s) >= desiredCount(s.Spec, this.upNodes())) {
+    if (s.rollingBack && s.UpdateStatus?.State === 'rollback_started' && this.currentRunning(s) >= desiredCount(s.Spec, this.eligible(s.Spec).length)) {
       s.UpdateStatus = { ...s.UpdateStatus, State: 'rollback_completed', Message: 'rollback completed', CompletedAt: iso(this.t) };
     }
-    if (s.UpdateStatus?.State === 'updating' && this.t - (s.updateAt ?? this.t) >= monitorOf(s.Spec) && this.currentRunning(s) >= desiredCount(s.Spec, this.upNodes())) {
+    if (s.UpdateStatus?.State === 'updating' && this.t - (s.updateAt ?? this.t) >= monitorOf(s.Spec) && this.currentRunning(s) >= desiredCount(s.Spec, this.eligible(s.Spec).length)) {
       s.UpdateStatus = { ...s.UpdateStatus, State: 'completed', Message: 'update completed', CompletedAt: iso(this.t) };
     }
     this.fillSlots(s, b, job);
@@ -338,7 +431,7 @@ export class FakeSwarm implements DockerPort {
   /** create tasks until the service has as many live (or, for jobs, completed) as it wants */
   private fillSlots(s: FakeService, b: Behaviour, job: boolean): void {
     const own = this.tasks.filter((t) => t.ServiceID === s.ID && t.specIndex === s.specIndex);
-    const wanted = desiredCount(s.Spec, this.upNodes());
+    const wanted = desiredCount(s.Spec, this.eligible(s.Spec).length);
     const live = own.filter((t) => t.DesiredState !== 'shutdown' || t.Status.State === 'complete');
     const lastFailure = Math.max(0, ...own.filter((t) => t.Status.State === 'failed').map((t) => Date.parse(t.Status.Timestamp ?? '')));
     if (live.length < wanted && this.t - lastFailure >= restartDelayMs(s.Spec)) {
@@ -347,20 +440,24 @@ export class FakeSwarm implements DockerPort {
   }
 
   private newTask(s: FakeService, b: Behaviour, job: boolean): void {
-    const node = this.nodes.find((n) => n.up);
+    const node = this.pick(s);
+    const taken = new Set(this.tasks.filter((t) => t.ServiceID === s.ID && t.DesiredState !== 'shutdown').map((t) => t.Slot));
+    let slot = 1;
+    while (taken.has(slot)) slot++;
     const task: FakeTask = {
       ID: this.id('task'),
       ServiceID: s.ID,
+      Slot: s.Spec.Mode?.Global || s.Spec.Mode?.GlobalJob ? undefined : slot,
       NodeID: node && !b.pending ? node.id : undefined,
       DesiredState: job ? 'complete' : 'running',
       CreatedAt: iso(this.t),
       UpdatedAt: iso(this.t),
-      Spec: { ContainerSpec: { Image: s.Spec.TaskTemplate.ContainerSpec?.Image } },
+      Spec: { ContainerSpec: { Image: s.Spec.TaskTemplate.ContainerSpec?.Image }, Placement: { Constraints: s.Spec.TaskTemplate.Placement?.Constraints ?? [] } },
       Status: { State: 'pending', Message: b.pending ?? 'pending task scheduling', Timestamp: iso(this.t) },
       specIndex: s.specIndex,
       bornAt: this.t,
     };
-    if (!node) task.Status.Message = 'no suitable node (1 node not available for new tasks)';
+    if (!node) task.Status.Message = `no suitable node (${this.nodes.length} node${this.nodes.length === 1 ? '' : 's'} not available for new tasks)`;
     if (!node || b.pending) task.Status.Err = task.Status.Message;
     this.tasks.push(task);
   }
@@ -400,10 +497,6 @@ export class FakeSwarm implements DockerPort {
   private behaviourOf(spec: ServiceSpec): Behaviour {
     const image = (spec.TaskTemplate.ContainerSpec?.Image ?? '').replace(/@sha256:.*/, '');
     return this.behaviours.get(image) ?? {};
-  }
-
-  private upNodes(): number {
-    return this.nodes.filter((n) => n.up).length;
   }
 
   private createObject<S extends { Name?: string }>(list: SwarmObject<S>[], spec: S): string {
@@ -471,6 +564,15 @@ function matches(name: string | undefined, labels: Record<string, string> | null
     if (!labels || !(k in labels) || (v !== undefined && labels[k] !== v)) return false;
   }
   return true;
+}
+
+/** a placement constraint (`node.labels.k==v`, `node.hostname!=h`, `node.id==…`, `node.role==…`) on a node */
+export function satisfies(n: SwarmNode, constraint: string): boolean {
+  const m = /^\s*([\w.-]+)\s*(==|!=)\s*(.*?)\s*$/.exec(constraint);
+  if (!m) return false;
+  const [, key, op, value] = m;
+  const actual = key === 'node.id' ? n.ID : key === 'node.hostname' ? n.Description?.Hostname : key === 'node.role' ? n.Spec.Role : key.startsWith('node.labels.') ? n.Spec.Labels?.[key.slice('node.labels.'.length)] : undefined;
+  return op === '==' ? actual === value : actual !== value;
 }
 
 function removeWhere<T>(list: T[], pred: (x: T) => boolean): void {
