@@ -12,6 +12,7 @@ import { registerAppSecretCommands } from './tree/app-secret.js';
 import { registerAppReadCommands } from './tree/app-read.js';
 import { registerAppExecCommands } from './tree/app-exec.js';
 import { registerAppVersionCommands } from './tree/app-versions.js';
+import { registerAppBackupCommands } from './tree/app-backup.js';
 import { registerRecipeCommands } from './tree/recipe.js';
 import { registerCatalogueCommands } from './tree/catalogue.js';
 import { registerCompletionCommands } from './tree/completion.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerAppExecCommands(app);
   registerAppVersionCommands(app);
   registerRecipeCommands(program.command('recipe').alias('r').description('maintain recipes'));
+  registerAppBackupCommands(app);
   registerCatalogueCommands(program.command('catalogue').alias('c').description('the recipe catalogue'));
   registerCompletionCommands(program);
 

@@ -14,8 +14,11 @@
 import { parse } from 'yaml';
 import { RecipeError } from './errors.js';
 import { DEFAULT_SSH_PERSIST_SECONDS } from './ssh-config.js';
+import { parseBackupSettings, type BackupSettings } from './backup-settings.js';
 
 export interface Settings {
+  /** `backups:` (src/core/backup-settings.ts); absent: the defaults */
+  backups?: BackupSettings;
   recipes: { base: string; mirrors: string[] };
   catalogue: { url: string; mirrors: string[] };
   ssh: { persist: number };
@@ -53,6 +56,7 @@ export function parseSettings(text: string | undefined, file: string): Settings 
     return v;
   };
   return {
+    ...parseBackupSettings(o.backups, file),
     recipes: { base: str(o.recipes?.base, 'recipes.base', DEFAULT_SETTINGS.recipes.base), mirrors: list(o.recipes?.mirrors, 'recipes.mirrors') },
     catalogue: { url: str(o.catalogue?.url, 'catalogue.url', DEFAULT_SETTINGS.catalogue.url), mirrors: list(o.catalogue?.mirrors, 'catalogue.mirrors') },
     ssh: { persist: seconds(o.ssh?.persist, 'ssh.persist', DEFAULT_SETTINGS.ssh.persist) },
