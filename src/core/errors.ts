@@ -139,6 +139,11 @@ export class CancelledError extends KiteError {
   signal?: 'SIGTERM';
 }
 
+/** A backup or restore step failed on the server (restic, a hook, the helper, verification). */
+export class BackupError extends KiteError {
+  readonly kind = 'backup';
+}
+
 function formatLocated(
   message: string,
   file?: string,

@@ -6,6 +6,7 @@
 
 import type { DockerPort, Service } from '../ports/docker.js';
 import type { Clock } from '../ports/clock.js';
+import type { ServiceSpec } from '../core/convert/swarm-types.js';
 import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
 import { APP_SERVICE, DEFAULT_TIMEOUT_SECONDS, labelKey } from '../core/abra-labels.js';
 import { ConflictError, DeployFailedError, DockerApiError, NotFoundError, UsageError } from '../core/errors.js';
@@ -55,13 +56,17 @@ export async function* restart(docker: DockerPort, stack: string, domain: string
   return chosen.map((s) => s.Spec.Name);
 }
 
-/** ForceUpdate + 1 on the current version; retried when Swarm moves the service under us. */
-async function forceUpdate(docker: DockerPort, name: string): Promise<{ before: Service; after: Service }> {
+/** ForceUpdate + 1 on the current version */
+function forceUpdate(docker: DockerPort, name: string): Promise<{ before: Service; after: Service }> {
+  return changeService(docker, name, (spec) => ({ ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate.ForceUpdate ?? 0) + 1 } }));
+}
+
+/** update a service's current spec as `change` says; retried when Swarm moves the service under us */
+export async function changeService(docker: DockerPort, name: string, change: (spec: ServiceSpec) => ServiceSpec): Promise<{ before: Service; after: Service }> {
   for (let attempt = 0; ; attempt++) {
     const before = await docker.inspectService(name);
-    const spec = before.Spec;
     try {
-      await docker.updateService(before.ID, before.Version.Index, { ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate.ForceUpdate ?? 0) + 1 } });
+      await docker.updateService(before.ID, before.Version.Index, change(before.Spec));
       return { before, after: await docker.inspectService(name) };
     } catch (e) {
       if (attempt < 5 && e instanceof DockerApiError && /out of sequence/.test(e.message)) {
@@ -74,7 +79,7 @@ async function forceUpdate(docker: DockerPort, name: string): Promise<{ before: 
 }
 
 /** the deployed `app` service's coop-cloud.<stack>.timeout label (set from the recipe at deploy), else abra's default */
-function timeoutFromLabels(services: Service[], stack: string): number {
+export function timeoutFromLabels(services: Service[], stack: string): number {
   const app = services.find((s) => s.Spec.Name === `${stack}_${APP_SERVICE}`);
   const v = Number(app?.Spec.Labels?.[labelKey(stack, 'timeout')]);
   return Number.isFinite(v) && v > 0 ? v : DEFAULT_TIMEOUT_SECONDS;

@@ -28,7 +28,7 @@ export async function* runPostDeployCmds(app: LoadedApp, ports: Pick<Ports, 'rec
 }
 
 /** the multiplexed output of an exec, as complete lines per stream (a last unfinished line too) */
-async function* outputLines(stream: AsyncIterable<Buffer>): AsyncGenerator<{ stream: FrameStream; text: string }> {
+export async function* outputLines(stream: AsyncIterable<Buffer>): AsyncGenerator<{ stream: FrameStream; text: string }> {
   const frames = new FrameReader();
   const pending: Record<FrameStream, string> = { stdout: '', stderr: '' };
   try {
