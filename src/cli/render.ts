@@ -25,6 +25,8 @@ export function renderEvent(io: IO, ev: DeployEvent): void {
       return io.info(`  ${ev.service}: running, checking it stays up for ${ev.seconds}s`);
     case 'converged':
       return io.info(io.paint('green', `  ${ev.service}: converged`));
+    case 'pinned':
+      return io.info(`  ${ev.service}: pinned to node ${ev.node}, which holds its volumes`);
     case 'failed':
       io.error(`${ev.service}: ${ev.reason}`);
       for (const t of ev.tasks.slice(-5)) io.info(`    task ${t.id.slice(0, 12)} ${t.state}${t.error ? ': ' + t.error : ''}`);
@@ -66,6 +68,7 @@ export function renderOverview(io: IO, o: DeployOverview, notes: ReleaseNote[]):
   if (newConfigs.length) rows.push(['NEW CONFIGS', newConfigs.map((c) => c.name).join('\n')]);
   const newSecrets = o.secrets.filter((c) => c.change === 'new');
   if (newSecrets.length) rows.push(['NEW SECRETS', newSecrets.map((c) => c.name).join('\n')]);
+  if (o.placement?.length) rows.push(['PLACEMENT', o.placement.map(placementText).join('\n')]);
   const width = Math.max(...rows.map(([k]) => k.length));
   io.info(io.paint('bold', 'DEPLOY OVERVIEW'));
   for (const [k, v] of rows) {
@@ -77,4 +80,13 @@ export function renderOverview(io: IO, o: DeployOverview, notes: ReleaseNote[]):
     io.info(io.paint('bold', `RELEASE NOTES ${n.version}`));
     for (const line of n.text.split('\n')) io.info(`  ${line}`);
   }
+}
+
+/** `db: node.labels.database==true (KITE_PLACEMENT_DB); pinned to n2 (holds its volumes)` */
+function placementText(p: NonNullable<DeployOverview['placement']>[number]): string {
+  const parts: string[] = [];
+  if (p.constraints.length) parts.push(`${p.constraints.join(', ')}${p.fromEnv ? ` (with ${p.fromEnv})` : ''}`);
+  if (p.pinnedTo === 'first') parts.push('pinned to the node Swarm places it on now (it keeps its volumes there)');
+  else if (p.pinnedTo) parts.push(`pinned to ${p.pinnedTo} (holds its volumes)`);
+  return `${p.service}: ${parts.join('; ')}`;
 }

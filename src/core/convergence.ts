@@ -4,7 +4,8 @@
 // running once its healthcheck passes) and stay so for the update monitor
 // window; a paused or rolled-back update and rejected tasks are failures.
 
-import type { Service, Task } from './engine-types.js';
+import type { Service, SwarmNode, Task } from './engine-types.js';
+import { eligibleNodes } from './placement.js';
 import type { FailedTask } from './errors.js';
 
 export const DEFAULT_MONITOR_MS = 5_000;
@@ -23,13 +24,15 @@ export interface Observation {
   previousUpdateStartedAt?: string;
   /** the service's UpdatedAt right after kite's call (server clock) */
   deployedAt: string;
+  /** the swarm's nodes: a global service wants one task on every eligible node */
+  nodes?: SwarmNode[];
 }
 
 export function assess(o: Observation): Verdict {
   if (isJob(o.service)) return assessJob(o);
   const current = o.tasks.filter((t) => t.DesiredState === 'running' || t.DesiredState === 'ready' || t.Status.State === 'running');
   const running = current.filter((t) => t.Status.State === 'running' && t.DesiredState === 'running');
-  const desired = desiredTasks(o.service, o.tasks);
+  const desired = desiredTasks(o.service, o.tasks, o.nodes);
   const failedTasks = o.tasks.filter((t) => ['failed', 'rejected'].includes(t.Status.State)).map(toFailed);
 
   const us = o.service.UpdateStatus;
@@ -80,9 +83,11 @@ export function isJob(service: Service): boolean {
   return Boolean(mode.ReplicatedJob || mode.GlobalJob);
 }
 
-function desiredTasks(service: Service, tasks: Task[]): number {
+function desiredTasks(service: Service, tasks: Task[], nodes?: SwarmNode[]): number {
   const mode = service.Spec.Mode ?? {};
   if (mode.Replicated) return mode.Replicated.Replicas ?? 1;
+  // global, with the node list: every node that is ready, active and matches the constraints
+  if (nodes) return eligibleNodes(service.Spec, nodes).length;
   // global: one task per eligible node; the orchestrator creates them, so
   // count the tasks it wants running (at least one once scheduled)
   return Math.max(1, new Set(tasks.filter((t) => t.DesiredState === 'running').map((t) => t.NodeID)).size);

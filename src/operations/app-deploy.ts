@@ -36,6 +36,8 @@ export interface AppDeployInput {
   ignoreEnvVersion?: boolean;
   offline?: boolean;
   noConvergeChecks?: boolean;
+  /** --no-pin: stateful services are not pinned to their volumes' node */
+  noPin?: boolean;
   rollback?: boolean;
   timeoutSeconds?: number;
   lockWaitSeconds?: number;
@@ -137,7 +139,7 @@ async function* deployLocked(ports: AppDeployPorts, input: AppDeployInput, hooks
     const app = loadAppRef(ports, ref, from);
     const identity = choice ? { version: choice.chaos ? undefined : choice.version, chaos: choice.chaos, chaosVersion: choice.chaosVersion } : undefined;
     const force = input.force || input.mode !== 'deploy';
-    const plan = await planDeploy(app, docker, ports.recipeFiles, { force, identity, timeoutSeconds: input.timeoutSeconds });
+    const plan = await planDeploy(app, docker, ports.recipeFiles, { force, identity, timeoutSeconds: input.timeoutSeconds, noPin: input.noPin });
     const notes = releaseNotes(ports.recipeFiles, from, versions, deployed, plan.overview.next, input.mode);
     yield { type: 'overview', overview: plan.overview, notes };
     if (hooks.confirm && !(await hooks.confirm(plan.overview, notes))) {

@@ -22,6 +22,9 @@ import type { RecipeFileStore } from '../ports/recipe-files.js';
 import { INSIDE_RECIPE_HINT } from '../core/recipe-path.js';
 import type { DeployEvent } from './events.js';
 import { watchConvergence, type WatchFailure, type WatchTarget } from './watch.js';
+import { describeUnplaceable, tooFewNodes, localVolumes, pinConstraint, pinnedNodeId, pinsService, placementFromEnv, placementKey, unplaceable, withConstraints } from '../core/placement.js';
+import { nodeHostname } from '../core/nodes.js';
+import { readPins, writePin, type PinRecord } from './pins.js';
 
 export interface DeployOptions {
   force?: boolean;
@@ -35,6 +38,8 @@ export interface DeployOptions {
   pollMs?: number;
   /** Ctrl-C: stop watching convergence (the server goes on) */
   signal?: AbortSignal;
+  /** do not pin stateful services to the node holding their volumes (a warning says what that risks) */
+  noPin?: boolean;
 }
 
 /** applying waits (retries, convergence) on this clock */
@@ -67,6 +72,29 @@ export interface DeployPlan {
   /** what runs now, read from the app service's labels */
   deployed?: DeployedMeta;
   overview: DeployOverview;
+  /** stateful services to pin: to a known node now (record written after applying), or to the node Swarm chooses (first deploy) */
+  pins: PlannedPin[];
+}
+
+export interface PlannedPin {
+  /** service key and full name */
+  service: string;
+  name: string;
+  /** the node it is pinned to; undefined: the node Swarm places it on in this deploy */
+  nodeId?: string;
+  hostname?: string;
+  /** the record on the server (undefined: to be written) */
+  record?: PinRecord;
+}
+
+/** where a service may run, for the overview: the recipe's constraints, the env file's, and kite's pin */
+export interface PlacementLine {
+  service: string;
+  constraints: string[];
+  /** the app env key the extra constraints came from */
+  fromEnv?: string;
+  /** pinned to the node holding its volumes (hostname), or 'first' (where Swarm places it now) */
+  pinnedTo?: string;
 }
 
 export interface DeployOverview {
@@ -82,6 +110,8 @@ export interface DeployOverview {
   images: { service: string; from?: string; to: string }[];
   configs: { name: string; change: 'new' | 'unchanged' }[];
   secrets: { name: string; change: 'new' | 'exists' }[];
+  /** only on a swarm of several nodes, services with any placement */
+  placement?: PlacementLine[];
 }
 
 export async function* applyDeploy(p: DeployPlan, docker: DockerPort, opts: ApplyOptions): AsyncGenerator<DeployEvent, DeployResult> {
@@ -133,6 +163,7 @@ export async function* applyDeploy(p: DeployPlan, docker: DockerPort, opts: Appl
 
   const failures = yield* watchConvergence(docker, targets, { timeoutMs: timeoutSeconds * 1000, pollMs: opts.pollMs, namespace: app.stack, signal: opts.signal, clock });
   if (failures.length === 0) {
+    yield* recordPins(docker, app.stack, p.pins);
     yield { type: 'done', stack: app.stack, version: p.version, converged: true, unchanged: nothingChanged };
     return { stack: app.stack, version: p.version, converged: true, unchanged: nothingChanged };
   }
@@ -147,6 +178,33 @@ export async function* applyDeploy(p: DeployPlan, docker: DockerPort, opts: Appl
     }
   }
   throw new DeployFailedError(app.stack, failures, rolledBack);
+}
+
+/**
+ * After a converged deploy: write the pins not yet recorded; a service placed
+ * for the first time is pinned to the node Swarm chose (its spec gets the
+ * constraint; the running task already satisfies it and stays).
+ */
+async function* recordPins(docker: DockerPort, stack: string, pins: PlannedPin[]): AsyncGenerator<DeployEvent> {
+  for (const pin of pins) {
+    let { nodeId, hostname } = pin;
+    if (!nodeId) {
+      const service = await docker.inspectService(pin.name);
+      nodeId = await runningNode(docker, service);
+      if (!nodeId) {
+        yield { type: 'warning', message: `${pin.service} has no running task to pin to its node yet; the next deploy pins it` };
+        continue;
+      }
+      const node = await docker.inspectNode(nodeId);
+      hostname = nodeHostname(node);
+      const spec = withConstraints(service.Spec, [pinConstraint(nodeId)]);
+      await docker.updateService(service.ID, service.Version.Index, spec);
+    }
+    if (pin.record?.nodeId !== nodeId) {
+      await writePin(docker, stack, { service: pin.service, nodeId, hostname: hostname ?? nodeId }, pin.record);
+      yield { type: 'pinned', service: pin.name, node: hostname ?? nodeId };
+    }
+  }
 }
 
 /** What a deploy changed on the server so far, to undo it when applying fails half-way. */
@@ -246,7 +304,8 @@ export async function planDeploy(app: LoadedApp, docker: DockerPort, files: Pick
   const identity = opts.identity ?? { version: declaredVersion(app.compose, app.stack) ?? app.envVersion, chaos: false };
   const version = identity.chaos ? identity.chaosVersion : identity.version;
   const cfg = applyAbraConventions(app.compose, { stack: app.stack, recipe: app.recipe, ...identity }, app.appEnv);
-  const spec = convertStack(app.stack, cfg);
+  const fromEnv = placementFromEnv(app.appEnv, Object.keys(cfg.services), app.path);
+  const converted = convertStack(app.stack, cfg, { placement: fromEnv });
 
   const info = await docker.info();
   if (info.Swarm.LocalNodeState !== 'active' || !info.Swarm.ControlAvailable) {
@@ -258,6 +317,9 @@ export async function planDeploy(app: LoadedApp, docker: DockerPort, files: Pick
   if (existing.size > 0 && !opts.force && !identity.chaos) {
     throw new ConflictError(`${app.domain} is already deployed`, 'use --force to redeploy it as it is, or `kite app upgrade` for a newer version');
   }
+
+  const placed = await planPlacement(app, docker, converted, existing, fromEnv, opts);
+  const spec = placed.spec;
 
   // networks: external ones must exist with swarm scope; others are created if missing
   const networks = await docker.listNetworks();
@@ -337,13 +399,15 @@ export async function planDeploy(app: LoadedApp, docker: DockerPort, files: Pick
     })),
     configs: spec.configs.map((c) => ({ name: c.name, change: configIds.has(c.name) ? 'unchanged' : 'new' })),
     secrets: spec.secrets.map((x) => ({ name: x.name, change: secretIds.has(x.name) ? 'exists' : 'new' })),
+    ...(placed.lines.length > 0 ? { placement: placed.lines } : {}),
   };
   const pinned = await pinImages(docker, spec.services);
   return {
     app,
     deployed,
     overview,
-    spec: { ...spec, services: pinned.services, warnings: [...spec.warnings, ...pinned.warnings] },
+    spec: { ...spec, services: pinned.services, warnings: [...spec.warnings, ...placed.warnings, ...pinned.warnings] },
+    pins: placed.pins,
     existing,
     secretIds,
     configIds,
@@ -355,6 +419,63 @@ export async function planDeploy(app: LoadedApp, docker: DockerPort, files: Pick
     timeoutSeconds: opts.timeoutSeconds ?? deployTimeoutSeconds(cfg, app.stack, app.env),
     version,
   };
+}
+
+/**
+ * Placement on a swarm of several nodes: a stateful service (named local
+ * volumes) that nothing pins is pinned to the node holding its volumes — the
+ * one recorded on the server, else the node its running task is on, else
+ * (first deploy) the node Swarm places it on now. Then every service must be
+ * able to run somewhere: a service whose constraints only match nodes that
+ * are down or drained is refused here, before anything changes.
+ */
+async function planPlacement(app: LoadedApp, docker: DockerPort, spec: StackSpec, existing: Map<string, Service>, fromEnv: Map<string, string[]>, opts: DeployOptions): Promise<{ spec: StackSpec; pins: PlannedPin[]; lines: PlacementLine[]; warnings: string[] }> {
+  const nodes = await docker.listNodes();
+  if (nodes.length <= 1) return { spec, pins: [], lines: [], warnings: [] };
+  const records = await readPins(docker, app.stack);
+  const byId = new Map(nodes.map((n) => [n.ID, n]));
+  const pins: PlannedPin[] = [];
+  const lines: PlacementLine[] = [];
+  const warnings: string[] = [];
+  const services = [];
+  for (const svc of spec.services) {
+    let s = svc.spec;
+    const constraints = s.TaskTemplate.Placement?.Constraints ?? [];
+    const volumes = localVolumes(s);
+    let pinnedTo: string | undefined;
+    if (volumes.length > 0 && !pinsService(constraints)) {
+      if (opts.noPin) {
+        warnings.push(`${svc.key} keeps its data in volumes on one node (${volumes.join(', ')}) and is not pinned (--no-pin): if Swarm moves it to another node, it starts there with empty volumes`);
+      } else {
+        const record = records.get(svc.key);
+        const running = record ? undefined : await runningNode(docker, existing.get(svc.name));
+        const nodeId = record?.nodeId ?? running;
+        const node = nodeId ? byId.get(nodeId) : undefined;
+        if (nodeId) s = withConstraints(s, [pinConstraint(nodeId)]);
+        pinnedTo = node ? nodeHostname(node) : record?.hostname ?? (nodeId ? nodeId : 'first');
+        pins.push({ service: svc.key, name: svc.name, nodeId, hostname: node ? nodeHostname(node) : record?.hostname, record });
+      }
+    }
+    const all = s.TaskTemplate.Placement?.Constraints ?? [];
+    if (all.length > 0 || pinnedTo) lines.push({ service: svc.key, constraints: all.filter((c) => c !== pinConstraint(pinnedNodeId(all) ?? '')), ...(fromEnv.has(svc.key) ? { fromEnv: placementKey(svc.key) } : {}), ...(pinnedTo ? { pinnedTo } : {}) });
+    services.push({ ...svc, spec: s });
+  }
+  const stuck = services.map((svc) => unplaceable(svc.key, svc.spec.TaskTemplate.Placement?.Constraints ?? [], nodes)).filter((u) => u !== undefined).map(describeUnplaceable);
+  stuck.push(...services.map((svc) => tooFewNodes(svc.key, svc.spec, nodes)).filter((m) => m !== undefined));
+  if (stuck.length > 0) {
+    throw new ConflictError(
+      `${app.domain} cannot be deployed now: ${stuck.join('; ')}`,
+      'bring the node back (or `kite server node activate` a drained one), or change the placement; nothing was changed',
+    );
+  }
+  return { spec: { ...spec, services }, pins, lines, warnings };
+}
+
+/** the node the service's running task is on (its volumes are there) */
+async function runningNode(docker: DockerPort, service: Service | undefined): Promise<string | undefined> {
+  if (!service) return undefined;
+  const tasks = await docker.listTasks({ service: [service.ID], 'desired-state': ['running'] });
+  return tasks.find((t) => t.Status.State === 'running' && t.NodeID)?.NodeID ?? tasks.find((t) => t.NodeID)?.NodeID;
 }
 
 /**

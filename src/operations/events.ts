@@ -19,6 +19,8 @@ export type DeployEvent =
   | { type: 'progress'; service: string; running: number; desired: number; message: string }
   | { type: 'verifying'; service: string; seconds: number }
   | { type: 'converged'; service: string }
+  /** a stateful service now pinned to the node that holds its volumes (recorded on the server) */
+  | { type: 'pinned'; service: string; node: string }
   | { type: 'failed'; service: string; reason: string; tasks: FailedTask[]; logsTail: string[] }
   | { type: 'rollback'; phase: 'started' | 'done' | 'failed'; services: string[]; message?: string }
   | { type: 'removed'; object: 'service' | 'network' | 'config' | 'secret'; name: string }

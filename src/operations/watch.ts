@@ -1,7 +1,7 @@
 // Watch services until they converge, fail, or time runs out. Two API calls
 // per round (services, up-to-date tasks), whatever the number of services.
 
-import type { DockerPort, Service, Task } from '../ports/docker.js';
+import type { DockerPort, Service, SwarmNode, Task } from '../ports/docker.js';
 import type { Clock } from '../ports/clock.js';
 import { assess, monitorMs, serverTimeNs, type Verdict } from '../core/convergence.js';
 import type { DeployEvent } from './events.js';
@@ -65,9 +65,12 @@ export async function* watchConvergence(
     const names = [...pending.keys()];
     let services: Service[];
     let tasks: Task[];
+    let nodes: SwarmNode[] | undefined;
     try {
       services = await docker.listServices({ name: names });
       tasks = await docker.listTasks({ service: names, '_up-to-date': ['true'] });
+      // a global service converges when every eligible node runs one: read the nodes for those
+      if (services.some((s) => s.Spec.Mode?.Global)) nodes = await docker.listNodes();
       errorsInARow = 0;
     } catch (e) {
       if (!(e instanceof DockerApiError) || ++errorsInARow > TRANSIENT_ERRORS) throw e;
@@ -84,7 +87,7 @@ export async function* watchConvergence(
         continue;
       }
       const own = tasks.filter((t) => t.ServiceID === service.ID);
-      const v = assess({ service, tasks: own, previousUpdateStartedAt: target.previousUpdateStartedAt, deployedAt: target.deployedAt });
+      const v = assess({ service, tasks: own, previousUpdateStartedAt: target.previousUpdateStartedAt, deployedAt: target.deployedAt, nodes });
       lastVerdict.set(name, v);
       if (v.state === 'failed') {
         failures.push({ service: name, reason: v.reason, tasks: v.tasks, logsTail: await logsTail(docker, service.ID) });

@@ -10,6 +10,8 @@ export interface DeployFlags {
   ignoreEnvVersion?: boolean;
   convergeChecks?: boolean;
   rollback?: boolean;
+  /** false: --no-pin */
+  pin?: boolean;
   timeout?: number;
   lockWait?: number;
 }
@@ -51,6 +53,7 @@ export async function deployWith(ctx: Context, mode: DeployMode, domain: string,
       offline: ctx.globals.offline,
       noConvergeChecks: flags.convergeChecks === false,
       rollback: flags.rollback !== false,
+      noPin: flags.pin === false,
       timeoutSeconds: flags.timeout,
       lockWaitSeconds: flags.lockWait,
       signal: abort.signal,

@@ -9,6 +9,7 @@ import { compareStrings, objectName, scope, withStackLabel } from './namespace.j
 import { convertNetworkCreate, serviceNetworkKeys } from './networks.js';
 import { convertService } from './service.js';
 import type { ConfigSpec, NetworkCreate, SecretSpec, ServiceSpec } from './swarm-types.js';
+import { withConstraints } from '../placement.js';
 
 export interface StackNetwork {
   /** key in the compose `networks:` section (`default` may be undeclared) */
@@ -59,7 +60,12 @@ export interface StackSpec {
   warnings: string[];
 }
 
-export function convertStack(stack: string, cfg: ComposeConfig): StackSpec {
+export interface ConvertOptions {
+  /** constraints per service key added to the recipe's own (the app's KITE_PLACEMENT_* keys, src/core/placement.ts) */
+  placement?: Map<string, string[]>;
+}
+
+export function convertStack(stack: string, cfg: ComposeConfig, opts: ConvertOptions = {}): StackSpec {
   const warnings: string[] = [];
   const serviceKeys = sortedKeys(cfg.services);
 
@@ -68,7 +74,7 @@ export function convertStack(stack: string, cfg: ComposeConfig): StackSpec {
     const svc = source.name === key ? source : { ...source, name: key };
     const converted = convertService(stack, svc, cfg);
     warnings.push(...converted.warnings);
-    return { key, name: scope(stack, key), spec: converted.spec };
+    return { key, name: scope(stack, key), spec: withConstraints(converted.spec, opts.placement?.get(key) ?? []) };
   });
 
   // Like docker/cli, only networks some service joins are created or checked.

@@ -14,6 +14,7 @@ import type { Clock } from '../../../src/ports/clock.js';
 import type { DistributionInspect, DockerPort, Filters, Info, Network, NodeSpec, Service, SwarmInspect, SwarmNode, SwarmObject, Task } from '../../../src/ports/docker.js';
 import type { ConfigSpec, NetworkCreate, SecretSpec, ServiceSpec } from '../../../src/core/convert/swarm-types.js';
 import { DockerApiError, SshError } from '../../../src/core/errors.js';
+import { satisfies } from '../../../src/core/placement.js';
 
 export interface Behaviour {
   /** from creation until the task runs (healthcheck passed); default 1000 */
@@ -564,15 +565,6 @@ function matches(name: string | undefined, labels: Record<string, string> | null
     if (!labels || !(k in labels) || (v !== undefined && labels[k] !== v)) return false;
   }
   return true;
-}
-
-/** a placement constraint (`node.labels.k==v`, `node.hostname!=h`, `node.id==…`, `node.role==…`) on a node */
-export function satisfies(n: SwarmNode, constraint: string): boolean {
-  const m = /^\s*([\w.-]+)\s*(==|!=)\s*(.*?)\s*$/.exec(constraint);
-  if (!m) return false;
-  const [, key, op, value] = m;
-  const actual = key === 'node.id' ? n.ID : key === 'node.hostname' ? n.Description?.Hostname : key === 'node.role' ? n.Spec.Role : key.startsWith('node.labels.') ? n.Spec.Labels?.[key.slice('node.labels.'.length)] : undefined;
-  return op === '==' ? actual === value : actual !== value;
 }
 
 function removeWhere<T>(list: T[], pred: (x: T) => boolean): void {
