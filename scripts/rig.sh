@@ -97,7 +97,14 @@ build_restic_image() {
 start_sshd() {
   mkdir -p "$RIG/ssh"
   local d="$RIG/ssh"
-  if [ -f "$d/sshd.pid" ] && kill -0 "$(cat "$d/sshd.pid")" 2>/dev/null; then return; fi
+  if [ -f "$d/sshd.pid" ] && kill -0 "$(cat "$d/sshd.pid")" 2>/dev/null; then
+    # an sshd started before the backup tests needed sftp: add it, reload (SIGHUP)
+    if ! grep -q '^Subsystem' "$d/sshd_config"; then
+      echo 'Subsystem sftp internal-sftp' >>"$d/sshd_config"
+      as_root kill -HUP "$(cat "$d/sshd.pid")"
+    fi
+    return
+  fi
   [ -f "$d/host_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$d/host_ed25519"
   [ -f "$d/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$d/id_ed25519"
   cp "$d/id_ed25519.pub" "$d/authorized_keys"
@@ -114,6 +121,7 @@ UsePAM no
 StrictModes no
 AllowStreamLocalForwarding yes
 MaxSessions 50
+Subsystem sftp internal-sftp
 EOF
   # known_hosts pinned to the throwaway host key: strict checking stays on
   echo "[127.0.0.1]:$SSH_PORT $(cut -d' ' -f1,2 "$d/host_ed25519.pub")" >"$d/known_hosts"
