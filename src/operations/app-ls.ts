@@ -8,7 +8,7 @@ import { parseEnvFile, appRecipe } from '../core/env-file.js';
 import { stackName } from '../core/stack-name.js';
 import { buildListing, sortApps, UNKNOWN, type AppListing, type LocalApp, type StackStatus } from '../core/app-listing.js';
 import { NotFoundError } from '../core/errors.js';
-import { serverStackStatuses } from './app-status.js';
+import { serverNodeLoss, serverStackStatuses } from './app-status.js';
 import { releaseVersions, type VersionList } from '../core/versions.js';
 
 export interface AppLsOptions {
@@ -45,6 +45,13 @@ export async function listApps(ports: Pick<Ports, 'apps' | 'recipes' | 'docker'>
 
   const servers = [...new Set(sorted.map((a) => a.server))];
   const results = await Promise.allSettled(servers.map(async (s) => serverStackStatuses(await ports.docker(s))));
+  // a node that is down or drained: say so, and what it means for each listed app
+  const losses = await Promise.all(servers.map(async (s, i) => (results[i].status === 'fulfilled' ? serverNodeLoss(await ports.docker(s)) : undefined)));
+  losses.forEach((loss, i) => {
+    if (!loss) return;
+    warnings.push(`${servers[i]}: ${loss.nodes.join('; ')}`);
+    for (const a of sorted.filter((x) => x.server === servers[i])) for (const line of loss.stacks.get(a.stack) ?? []) warnings.push(`${a.domain}: ${line}`);
+  });
   const statuses = new Map<string, Map<string, StackStatus> | undefined>();
   results.forEach((r, i) => {
     if (r.status === 'fulfilled') statuses.set(servers[i], r.value);

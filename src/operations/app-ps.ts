@@ -1,6 +1,8 @@
 // What is running for an app: its services with their tasks' states.
 
-import type { DockerPort } from '../ports/docker.js';
+import type { DockerPort, SwarmNode, Task } from '../ports/docker.js';
+import { describeReport, nodeLossReports, unavailableNodes, type ServiceNodeReport } from '../core/node-loss.js';
+import { nodeHostname } from '../core/nodes.js';
 import type { PortConfig } from '../core/convert/swarm-types.js';
 import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
 import { labelKey } from '../core/abra-labels.js';
@@ -14,28 +16,56 @@ export interface ServiceStatusRow {
   state: string;
   ports: string[];
   version?: string;
+  /** hostnames of the nodes its running tasks are on (several nodes only) */
+  nodes?: string[];
+  /** a node that is down or drained and what that means for it: waiting for it, or rescheduled elsewhere */
+  nodeLoss?: ServiceNodeReport & { text: string };
 }
 
 export async function appStatus(stack: string, docker: DockerPort): Promise<ServiceStatusRow[]> {
   const filter = { label: [`${NAMESPACE_LABEL}=${stack}`] };
-  const [services, tasks] = await Promise.all([docker.listServices(filter, true), docker.listTasks({ ...filter, 'desired-state': ['running'] })]);
+  const [services, tasks, nodes] = await Promise.all([docker.listServices(filter, true), docker.listTasks({ ...filter, 'desired-state': ['running'] }), swarmNodes(docker)]);
+  const multi = nodes && nodes.length > 1;
+  const hostname = new Map((nodes ?? []).map((n) => [n.ID, nodeHostname(n)]));
+  // a node down or drained: every task of the app (a task last seen running there keeps that state)
+  const gone = nodes ? unavailableNodes(nodes) : [];
+  const goneIds = new Set(gone.filter((g) => g.state !== 'ready').map((g) => g.id));
+  const reports = gone.length > 0 ? nodeLossReports(nodes ?? [], services, await docker.listTasks(filter)) : [];
   return services
     .map((s) => {
       const own = tasks.filter((t) => t.ServiceID === s.ID);
-      const states = [...new Set(own.map((t) => t.Status.State))].sort();
+      const report = reports.find((r) => r.service === s.Spec.Name);
+      const text = report ? describeReport(report, gone.find((g) => g.hostname === report.node)) : undefined;
+      const states = report?.kind === 'waiting' ? [text as string] : [...new Set(own.map((t) => t.Status.State))].sort();
       const ports = (s.Spec.EndpointSpec?.Ports ?? []).map(formatPort);
       return {
         service: s.Spec.Name,
         image: (s.Spec.TaskTemplate.ContainerSpec?.Image ?? '').replace(/@sha256:.*/, ''),
         mode: s.Spec.Mode?.Global ? 'global' : 'replicated',
-        running: s.ServiceStatus?.RunningTasks ?? own.filter((t) => t.Status.State === 'running').length,
+        // a task last seen running on a node that is down does not count (Swarm's RunningTasks still does)
+        running: gone.length > 0 ? own.filter((t) => t.Status.State === 'running' && !goneIds.has(t.NodeID ?? '')).length : s.ServiceStatus?.RunningTasks ?? own.filter((t) => t.Status.State === 'running').length,
         desired: s.ServiceStatus?.DesiredTasks ?? s.Spec.Mode?.Replicated?.Replicas ?? 0,
         state: states.join(',') || 'no tasks',
         ports,
         version: s.Spec.Labels?.[labelKey(stack, 'version')],
+        ...(multi ? { nodes: runningOn(own, hostname) } : {}),
+        ...(report && text ? { nodeLoss: { ...report, text } } : {}),
       };
     })
     .sort((a, b) => a.service.localeCompare(b.service));
+}
+
+/** the swarm's nodes, when this server is a manager that can list them */
+async function swarmNodes(docker: DockerPort): Promise<SwarmNode[] | undefined> {
+  try {
+    return await docker.listNodes();
+  } catch {
+    return undefined;
+  }
+}
+
+function runningOn(tasks: Task[], hostname: Map<string, string>): string[] {
+  return [...new Set(tasks.filter((t) => t.Status.State === 'running' && t.NodeID).map((t) => hostname.get(t.NodeID as string) ?? (t.NodeID as string)))].sort();
 }
 
 /** `18080:8080/tcp (host)` */

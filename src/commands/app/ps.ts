@@ -35,8 +35,11 @@ export async function run(ctx: Context, domain: string, opts: { watch?: boolean 
 function show(io: IO, domain: string, rows: ServiceStatusRow[]): void {
   if (io.json) return io.jsonData(rows);
   if (rows.length === 0) return io.info(`${domain} is not deployed`);
+  // on a swarm of several nodes: the node of every task, and what a lost node means
+  const multi = rows.some((r) => r.nodes);
   io.table(
-    ['SERVICE', 'IMAGE', 'MODE', 'REPLICAS', 'STATE', 'PORTS'],
-    rows.map((r) => [r.service, r.image, r.mode, `${r.running}/${r.desired}`, r.state, r.ports.join(', ')]),
+    ['SERVICE', 'IMAGE', 'MODE', 'REPLICAS', 'STATE', ...(multi ? ['NODE'] : []), 'PORTS'],
+    rows.map((r) => [r.service, r.image, r.mode, `${r.running}/${r.desired}`, r.state, ...(multi ? [r.nodes?.join(', ') || '-'] : []), r.ports.join(', ')]),
   );
+  for (const r of rows) if (r.nodeLoss && r.nodeLoss.kind !== 'waiting') io.warn(`${r.service}: ${r.nodeLoss.text}`);
 }
