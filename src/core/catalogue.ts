@@ -62,8 +62,16 @@ export interface RecipeMeta {
   versions: VersionEntry[];
   website: string;
   maintainers?: Maintainer[];
+  /** kite's recipe test levels of tested releases (beside `versions`, so abra still reads every key inside a version as a service) */
+  levels?: Record<string, ReleaseLevel>;
   /** fields kite does not know, kept as read */
   extra?: Record<string, unknown>;
+}
+
+/** the level a release reached in `kite recipe test`, and when it was tested */
+export interface ReleaseLevel {
+  level: number;
+  date: string;
 }
 
 export type Catalogue = Record<string, RecipeMeta>;
@@ -73,7 +81,7 @@ export const CATALOGUE_FILE = 'recipes.json';
 // ---- reading ---------------------------------------------------------------
 
 const META_KEYS = ['category', 'default_branch', 'description', 'features', 'icon', 'name', 'repository', 'ssh_url', 'versions', 'website'] as const;
-const KITE_KEYS = ['maintainers'] as const;
+const KITE_KEYS = ['maintainers', 'levels'] as const;
 
 /** Parses recipes.json. Tolerant like Go's decoder (missing fields are empty, unknown ones kept); wrong shapes name the file and key. */
 export function parseCatalogue(text: string, file: string): Catalogue {
@@ -124,6 +132,7 @@ function parseMeta(raw: unknown, recipe: string, file: string): RecipeMeta {
     website: str(raw.website, 'website'),
   };
   if (raw.maintainers !== undefined && raw.maintainers !== null) meta.maintainers = parseMaintainers(raw.maintainers, recipe, file);
+  if (raw.levels !== undefined && raw.levels !== null) meta.levels = parseLevels(raw.levels, recipe, file);
   const extra = Object.fromEntries(Object.entries(raw).filter(([k]) => !(META_KEYS as readonly string[]).includes(k) && !(KITE_KEYS as readonly string[]).includes(k)));
   if (Object.keys(extra).length > 0) meta.extra = extra;
   return meta;
@@ -175,6 +184,17 @@ function parseMaintainers(v: unknown, recipe: string, file: string): Maintainer[
   });
 }
 
+function parseLevels(v: unknown, recipe: string, file: string): Record<string, ReleaseLevel> {
+  if (!isObject(v)) throw new RecipeError('must be an object {"<version>": {level, date}}', file, { key: `${recipe}.levels` });
+  const out: Record<string, ReleaseLevel> = {};
+  for (const [version, l] of Object.entries(v)) {
+    const key = `${recipe}.levels.${version}`;
+    if (!isObject(l) || typeof l.level !== 'number' || !Number.isInteger(l.level) || l.level < 0) throw new RecipeError('must be an object {level: <whole number>, date}', file, { key });
+    out[version] = { level: l.level, date: typeof l.date === 'string' ? l.date : '' };
+  }
+  return out;
+}
+
 // ---- writing ---------------------------------------------------------------
 
 /** recipes.json as abra writes it (see the top of this file). */
@@ -207,6 +227,7 @@ function orderedMeta(m: RecipeMeta): Record<string, unknown> {
     website: m.website,
   };
   if (m.maintainers) out.maintainers = m.maintainers.map((x) => Object.fromEntries((['handle', 'name', 'email'] as const).filter((k) => x[k]).map((k) => [k, x[k]])));
+  if (m.levels && Object.keys(m.levels).length > 0) out.levels = sortedMap(m.levels, (l) => ({ level: l.level, date: l.date }));
   for (const [k, v] of Object.entries(m.extra ?? {})) if (!(k in out)) out[k] = v;
   return out;
 }

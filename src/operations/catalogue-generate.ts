@@ -24,6 +24,8 @@ export type CataloguePorts = Pick<Ports, 'apps' | 'recipes' | 'recipeFiles' | 'c
 import { catalogueRepo } from './catalogue-read.js';
 import { readRelease } from './catalogue-releases.js';
 import { ensureRecipe, readSettings } from './recipe-ensure.js';
+import { readTestResults } from './recipe-test-results.js';
+import { catalogueLevels } from '../core/recipe-test/settings.js';
 
 /** abra's commit message for catalogue updates [M] */
 export const PUBLISH_MESSAGE = 'chore: publish new catalogue release changes';
@@ -94,6 +96,11 @@ export async function generateCatalogue(ports: CataloguePorts, input: GenerateIn
     const repository = (await repo.originUrl()) ?? recipeRemotes(name, settings)[0];
     const { meta, warnings } = buildRecipeMeta({ name, readme, repository, defaultBranch, releases, previous: existing[name] });
     for (const w of warnings) emit({ type: 'warning', message: w });
+    // kite recipe test's levels beside `versions`: saved results, else what was published
+    const tested = readTestResults(ports, name);
+    for (const p of tested.problems) emit({ type: 'warning', message: `${name}: recipe test result left out: ${p}` });
+    const levels = catalogueLevels(existing[name]?.levels, tested.results, releases.map((r) => r.tag));
+    if (Object.keys(levels).length > 0) meta.levels = levels;
     regenerated[name] = meta;
     emit({ type: 'info', message: `${name}: ${releases.length} version${releases.length === 1 ? '' : 's'}${releases.length ? ` (latest ${releases[releases.length - 1].tag})` : ''}, from ${source}` });
   }

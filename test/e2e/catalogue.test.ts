@@ -132,8 +132,8 @@ test('recipe ls shows the catalogue as a table and as JSON', async () => {
   const table = await sb.kite(['recipe', 'ls']);
   assert.equal(table.code, 0, table.stderr);
   const lines = table.stdout.trim().split('\n');
-  assert.match(lines[0], /^NAME\s+CATEGORY\s+STATUS\s+HEALTHCHECK\s+BACKUPS\s+EMAIL\s+TESTS\s+SSO\s+MAINTAINERS$/);
-  assert.match(lines[1], /^kite-cat-app\s+Apps\s+3\s+Yes\s+No\s+N\/A\s+2\s+N\/A\s+@kite-maintainer, Jo Test$/);
+  assert.match(lines[0], /^NAME\s+CATEGORY\s+STATUS\s+HEALTHCHECK\s+BACKUPS\s+EMAIL\s+TESTS\s+SSO\s+LEVEL\s+MAINTAINERS$/);
+  assert.match(lines[1], /^kite-cat-app\s+Apps\s+3\s+Yes\s+No\s+N\/A\s+2\s+N\/A\s+-\s+@kite-maintainer, Jo Test$/, 'LEVEL: - (never tested)');
   assert.match(lines[2], /^other-recipe\s+Utilities\s+1\s+/);
 
   const json = await sb.kite(['recipe', 'ls', '--json']);

@@ -1,6 +1,7 @@
 import type { Command, CommandUnknownOpts, OptionValues } from '@commander-js/extra-typings';
 import { action, example } from '../action.js';
 import { score } from '../parse.js';
+import { registerRecipeTestCommand, testLevel } from './recipe-test.js';
 
 export function registerRecipeCommands(recipe: CommandUnknownOpts): void {
   recipe
@@ -34,7 +35,8 @@ export function registerRecipeCommands(recipe: CommandUnknownOpts): void {
     .option('-p, --pattern <text>', 'only recipes whose name or description contains it')
     .option('--category <category>', 'only recipes of this category (Apps, Utilities, …)')
     .option('--status <n>', 'only recipes with this status score (0–5)', score)
-    .description('list the recipes of the catalogue with their scores (status, healthcheck, backups, email, tests, SSO)')
+    .option('--level <n>', 'only recipes whose latest release reached at least this `kite recipe test` level (0–7)', testLevel)
+    .description('list the recipes of the catalogue with their scores (status, healthcheck, backups, email, tests, SSO) and test level')
     .addHelpText('after', '\nReads $ABRA_DIR/catalogue/recipes.json, brought up to date first unless -o/--offline.\n' + example('kite recipe ls', 'kite recipe ls -p cloud --status 4', 'kite recipe ls -m   # JSON'))
     .action(action(() => import('../../commands/recipe/ls.js')));
   recipe
@@ -49,6 +51,7 @@ export function registerRecipeCommands(recipe: CommandUnknownOpts): void {
     )
     .action(action(() => import('../../commands/recipe/versions.js')));
   registerMaintainerCommands(recipe);
+  registerRecipeTestCommand(recipe);
 }
 
 /** upgrade, sync, release, diff, reset, fetch: the maintainer's release workflow (spec §6.3). */

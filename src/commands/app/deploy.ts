@@ -1,6 +1,7 @@
 import type { Context } from '../../cli/context.js';
 import { appDeploy, type AppDeployHooks, type DeployMode } from '../../operations/app-deploy.js';
 import { renderEvent } from '../../cli/render.js';
+import { releaseLevelWarnings } from '../../operations/recipe-test-results.js';
 import { CancelledError, DeployFailedError } from '../../core/errors.js';
 import { EXIT } from '../../cli/exit-codes.js';
 
@@ -69,6 +70,9 @@ export async function deployWith(ctx: Context, mode: DeployMode, domain: string,
         break;
       }
       renderEvent(ctx.io, next.value);
+      // the chosen release's recipe test level: a warning, never a refusal
+      const ev = next.value;
+      if (ev.type === 'overview' && !ev.overview.chaos) for (const w of await releaseLevelWarnings(ctx.ports, ev.overview.recipe, ev.overview.next)) ctx.io.warn(w);
     }
   } catch (e) {
     if (e instanceof CancelledError && received === 'SIGTERM') e.signal = 'SIGTERM';

@@ -3,6 +3,7 @@ import { flagOrAsk } from '../../cli/prompt.js';
 import { domainProblem } from '../../core/domain.js';
 import { NotFoundError, UsageError } from '../../core/errors.js';
 import { newApp } from '../../operations/app-new.js';
+import { releaseLevelWarnings } from '../../operations/recipe-test-results.js';
 import { printSecrets, showingPartial } from './secret-generate.js';
 import { sameStackApps } from '../../core/stack-name.js';
 
@@ -38,6 +39,8 @@ export async function run(ctx: Context, recipe: string, version: string | undefi
   const store = opts.pass ? await ctx.ports.secretStore(server, domain) : undefined; // before anything is created
   const created = await showingPartial(ctx, newApp(ctx.ports, { recipe, version, server, domain, secrets: opts.secrets, offline: ctx.globals.offline, store }));
   for (const w of created.warnings) ctx.io.warn(w);
+  // the release's recipe test level: a warning, never a refusal
+  for (const w of await releaseLevelWarnings(ctx.ports, created.recipe, created.version)) ctx.io.warn(w);
   if (ctx.io.json) return ctx.io.jsonData(created);
   ctx.io.info(`created ${created.path}${created.version ? ` at ${created.recipe} ${created.version}` : ''} (recipe from ${created.source})`);
   if (created.secrets.length > 0) printSecrets(ctx, created.secrets, store);

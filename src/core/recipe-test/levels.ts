@@ -10,6 +10,8 @@
 // understate: a level with no step that passed is not reached on skips alone
 // unless a lower level passed (a recipe whose every step was skipped is 0).
 
+import { KiteError } from '../errors.js';
+
 export type StepStatus = 'pass' | 'fail' | 'skip' | 'unverified';
 export const STEP_STATUSES: readonly StepStatus[] = ['pass', 'fail', 'skip', 'unverified'];
 
@@ -100,4 +102,9 @@ export function levelsHelp(): string {
   }
   lines.push('The level is the highest one whose steps, and those of every lower level, all pass or skip.');
   return lines.join('\n');
+}
+
+/** `--min-level` not reached: a failed test run (exit 3, like a deploy that did not converge) */
+export class TestLevelError extends KiteError {
+  readonly kind = 'deploy-failed';
 }
