@@ -1,0 +1,252 @@
+// `kite recipe test` end to end on the rig's swarm: a recipe with three
+// releases (git tags, images in the rig's registry). 1.0.0 is good and has no
+// backupbot labels, so it stops at L3; 1.1.0 renames its data volume, so the
+// upgrade from 1.0.0 loses the marker (L3 fails); 1.2.0 breaks its app
+// healthcheck (kite-test/web:unhealthy) and fails L1 naming the service. A
+// witness app deployed before the run keeps its task ids; nothing of the
+// test app is left; results feed the catalogue (levels beside versions, abra's
+// version list unchanged), `recipe ls` and the app new / deploy warnings.
+
+import { test, before, after } from 'node:test';
+import { spawn } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, Sandbox, SERVER, SSH_CONFIG, docker, purgeStack, serviceTaskIds, stackObjects } from './harness.js';
+import { git } from './git-fixture.js';
+
+const REGISTRY = '127.0.0.1:5000';
+const RECIPE = 'kite-test-levels';
+const DOMAIN = 'levels-t.kite.test';
+const STACK = 'levels-t_kite_test'.replace(/[.-]/g, (c) => (c === '.' ? '_' : c));
+const WITNESS = 'levels-witness.kite.test';
+const WITNESS_STACK = 'levels-witness_kite_test';
+const PORT = 18341;
+const WITNESS_PORT = 18342;
+const RELEASES = ['1.0.0+1.0', '1.1.0+1.1', '1.2.0+1.2'];
+
+const sb = new Sandbox();
+const root = mkdtempSync(join(tmpdir(), 'kite-levels-'));
+const remotes = join(root, 'remotes');
+const catalogueBare = join(root, 'catalogue.git');
+const out = (f: string) => join(root, f);
+
+const TEST_FILE = `# kite recipe test, for the e2e test
+env:
+  APP_PORT: ${PORT}
+timeout: 25
+probes:
+  - service: app
+    command: wget -qO- http://127.0.0.1:8080/page.html
+http:
+  - url: http://127.0.0.1:\${APP_PORT}/page.html
+    status: 200
+`;
+
+const OVERLAY = `version: "3.8"
+services:
+  worker:
+    environment:
+      - EXTRA=on
+`;
+
+/** the recipe's repository with its three annotated releases, and its bare remote */
+function makeRecipe(): void {
+  const work = join(root, 'work', RECIPE);
+  cpSync(join(ROOT, 'test/fixtures/recipes/kite-test-app'), work, { recursive: true });
+  const compose = join(work, 'compose.yml');
+  const edit = (f: (s: string) => string) => writeFileSync(compose, f(readFileSync(compose, 'utf8')));
+  edit((c) => c.replaceAll('image: kite-test/web:', `image: ${REGISTRY}/kite-test/web:`));
+  writeFileSync(join(work, 'compose.extra.yml'), OVERLAY);
+  writeFileSync(join(work, '.env.sample'), readFileSync(join(work, '.env.sample'), 'utf8') + '\n## the extra overlay\n#COMPOSE_FILE="compose.yml:compose.extra.yml"\n');
+  writeFileSync(join(work, 'recipe-test.yml'), TEST_FILE);
+  git(work, 'init', '-q', '-b', 'main');
+  const release = (version: string, notes: string) => {
+    mkdirSync(join(work, 'release'), { recursive: true });
+    writeFileSync(join(work, 'release', version), notes + '\n');
+    git(work, 'add', '-A');
+    git(work, 'commit', '-q', '-m', `chore: publish ${version} release`);
+    git(work, 'tag', '-a', version, '-m', `chore: publish ${version} release`);
+  };
+  release(RELEASES[0], 'First release.');
+  // 1.1.0: the data volume gets another name: an upgrade loses the data
+  edit((c) => c.replace('${APP_TAG:-1.0}', '${APP_TAG:-1.1}').replaceAll('db-data', 'db-data2').replace('version=1.0.0+1.0', 'version=1.1.0+1.1'));
+  release(RELEASES[1], 'Web 1.1; the database volume is renamed.');
+  // 1.2.0: the app image's healthcheck never passes
+  edit((c) => c.replace('${APP_TAG:-1.1}', '${APP_TAG:-unhealthy}').replace('version=1.1.0+1.1', 'version=1.2.0+1.2'));
+  release(RELEASES[2], 'Web unhealthy.');
+  git(root, 'clone', '-q', '--bare', work, join(remotes, `${RECIPE}.git`));
+}
+
+function leftovers(stack: string): string[] {
+  const named = (kind: string) => docker(kind, 'ls', '--format', '{{.Name}}').split('\n').filter((n) => n.startsWith(stack));
+  const o = stackObjects(stack);
+  return [...o.services, ...o.networks, ...o.configs, ...named('volume'), ...named('secret'), ...named('config'), ...named('network')];
+}
+
+let witnessTasks: string[] = [];
+
+before(async () => {
+  purgeStack(STACK);
+  purgeStack(WITNESS_STACK);
+  // the broken release's image, in the rig's registry like the others
+  docker('tag', 'kite-test/web:unhealthy', `${REGISTRY}/kite-test/web:unhealthy`);
+  docker('push', '-q', `${REGISTRY}/kite-test/web:unhealthy`);
+  mkdirSync(remotes, { recursive: true });
+  makeRecipe();
+  const seed = join(root, 'catalogue-seed');
+  mkdirSync(seed);
+  writeFileSync(join(seed, 'recipes.json'), '{}');
+  git(seed, 'init', '-q', '-b', 'main');
+  git(seed, 'add', '-A');
+  git(seed, 'commit', '-q', '-m', 'seed');
+  git(root, 'clone', '-q', '--bare', seed, catalogueBare);
+  writeFileSync(join(sb.abraDir, 'kite.yml'), `recipes:\n  base: file://${remotes}\ncatalogue:\n  url: file://${catalogueBare}\n`);
+  assert.equal((await sb.kite(['server', 'add', SERVER])).code, 0);
+
+  // the witness: another app of the server, deployed before the run
+  const created = await sb.kite(['app', 'new', RECIPE, RELEASES[0], '-s', SERVER, '-D', WITNESS, '--secrets']);
+  assert.equal(created.code, 0, created.stderr);
+  assert.match(created.stderr, /WARN .*kite-test-levels 1\.0\.0\+1\.0 has not been through `kite recipe test`/, 'an untested release is announced at app new');
+  sb.setEnv(WITNESS, 'APP_PORT', String(WITNESS_PORT));
+  const deployed = await sb.kite(['app', 'deploy', WITNESS, '-n']);
+  assert.equal(deployed.code, 0, deployed.stderr);
+  assert.match(deployed.stderr, /WARN .*has not been through `kite recipe test`/, 'and at deploy, without stopping it');
+  witnessTasks = ['app', 'db', 'worker'].flatMap((s) => serviceTaskIds(`${WITNESS_STACK}_${s}`));
+  assert.equal(witnessTasks.length, 3);
+});
+
+after(() => {
+  purgeStack(STACK);
+  purgeStack(WITNESS_STACK);
+});
+
+let results: { recipe: string; version: string; domain: string; level: number; steps: { name: string; level: number; status: string; seconds: number; reason: string; logs: string[] }[] }[] = [];
+const stepOf = (version: string, name: string) => {
+  const r = results.find((x) => x.version === version);
+  const s = r?.steps.find((x) => x.name === name);
+  assert.ok(s, `${version} has a step ${name}`);
+  return s;
+};
+
+test('--all-releases tests each release; exit 3 below --min-level; JSON, JUnit and badge', async () => {
+  const r = await sb.kite(['recipe', 'test', RECIPE, '-s', SERVER, '-D', DOMAIN, '--all-releases', '--min-level', '3', '--json', '--junit', out('junit.xml'), '--badge', out('badge.svg')]);
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, /kite-test-levels 1\.1\.0\+1\.1 reached level 2, kite-test-levels 1\.2\.0\+1\.2 reached level 0, below --min-level 3/);
+  assert.match(r.stderr, /^L1 install …$/m, 'progress on stderr');
+  results = JSON.parse(r.stdout);
+  assert.deepEqual(results.map((x) => x.version), RELEASES, 'oldest first');
+  for (const x of results) {
+    assert.equal(x.domain, DOMAIN);
+    assert.deepEqual(Object.keys(x).sort(), ['date', 'domain', 'level', 'recipe', 'server', 'steps', 'version']);
+    for (const s of x.steps) assert.deepEqual(Object.keys(s).sort(), ['level', 'logs', 'name', 'reason', 'seconds', 'status', 'waitedSeconds']);
+  }
+  const junit = readFileSync(out('junit.xml'), 'utf8');
+  assert.match(junit, /<testsuite name="kite-test-levels 1\.2\.0\+1\.2" tests="10" failures="\d+"/);
+  assert.match(junit, /<testcase classname="kite-test-levels\.1\.2\.0\+1\.2" name="L1 install" time="[\d.]+">\n\s+<failure message="[^"]*levels-t_kite_test_app/);
+  assert.match(readFileSync(out('badge.svg'), 'utf8'), /kite-test-levels: level 0/, 'the badge shows the newest release tested');
+});
+
+test('the good release reaches the level its features allow: 3, stopped by the missing backup labels', () => {
+  const r = results[0];
+  for (const name of ['install', 'redeploy', 'overlays', 'reinstall', 'release-notes']) assert.equal(stepOf(RELEASES[0], name).status, 'pass', `${name}: ${stepOf(RELEASES[0], name).reason}`);
+  assert.match(stepOf(RELEASES[0], 'install').reason, /1 container probe and 1 HTTP probe passed/);
+  assert.match(stepOf(RELEASES[0], 'redeploy').reason, /1 marker kept/, 'the db volume served as the data marker');
+  assert.match(stepOf(RELEASES[0], 'overlays').reason, /compose\.yml:compose\.extra\.yml/);
+  assert.equal(stepOf(RELEASES[0], 'upgrade').status, 'skip', 'the first release has nothing to upgrade from');
+  const backup = stepOf(RELEASES[0], 'backup-restore');
+  assert.equal(backup.status, 'fail');
+  assert.match(backup.reason, /no backupbot\.backup labels/);
+  assert.equal(r.level, 3);
+});
+
+test('an upgrade that loses the marker fails L3, naming the service', () => {
+  const up = stepOf(RELEASES[1], 'upgrade');
+  assert.equal(up.status, 'fail');
+  assert.match(up.reason, /data lost in the upgrade from 1\.0\.0\+1\.0: service db: the marker is gone/);
+  assert.equal(stepOf(RELEASES[1], 'install').status, 'pass');
+  assert.equal(stepOf(RELEASES[1], 'redeploy').status, 'pass');
+  assert.equal(results[1].level, 2);
+});
+
+test('the broken release fails L1 naming the failing service, its task errors and log lines', () => {
+  const install = stepOf(RELEASES[2], 'install');
+  assert.equal(install.status, 'fail');
+  assert.match(install.reason, /did not converge: service levels-t_kite_test_app: /);
+  assert.ok(install.logs.some((l) => l.startsWith('levels-t_kite_test_app')), install.logs.join('\n'));
+  assert.equal(stepOf(RELEASES[2], 'redeploy').status, 'unverified');
+  assert.match(stepOf(RELEASES[2], 'redeploy').reason, /not run: the release did not install/);
+  assert.equal(results[2].level, 0);
+});
+
+test('the witness keeps its task ids; nothing of the test app is left, here or on the server', () => {
+  assert.deepEqual(['app', 'db', 'worker'].flatMap((s) => serviceTaskIds(`${WITNESS_STACK}_${s}`)), witnessTasks);
+  assert.deepEqual(leftovers(STACK), []);
+  assert.deepEqual(leftovers(`${STACK}w_`), [], 'the planted witness objects are gone too');
+  assert.equal(existsSync(sb.envPath(DOMAIN)), false);
+  assert.ok(existsSync(sb.envPath(WITNESS)));
+  for (const v of RELEASES) {
+    const saved = JSON.parse(readFileSync(join(sb.abraDir, 'tests', RECIPE, `${v}.json`), 'utf8'));
+    assert.equal(saved.level, results.find((x) => x.version === v)?.level, `the saved result of ${v}`);
+  }
+});
+
+test('catalogue generate publishes the levels beside versions; abra\'s version list is unchanged', async () => {
+  const r = await sb.kite(['catalogue', 'generate', RECIPE]);
+  assert.equal(r.code, 0, r.stderr);
+  const entry = JSON.parse(readFileSync(join(sb.abraDir, 'catalogue', 'recipes.json'), 'utf8'))[RECIPE];
+  assert.deepEqual(entry.versions.map((v: object) => Object.keys(v)), RELEASES.map((v) => [v]));
+  for (const v of entry.versions) for (const services of Object.values(v)) assert.deepEqual(Object.keys(services as object).sort(), ['app', 'db', 'worker'], 'every key inside a version is a service');
+  assert.deepEqual(Object.keys(entry.levels), RELEASES);
+  assert.deepEqual(RELEASES.map((v) => entry.levels[v].level), [3, 2, 0]);
+  assert.match(entry.levels[RELEASES[0]].date, /^\d{4}-\d\d-\d\dT/);
+});
+
+test('recipe ls shows the latest release\'s level and filters by it; app new warns below min_level, never stops', async () => {
+  const ls = await sb.kite(['recipe', 'ls', '--json']);
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.equal(JSON.parse(ls.stdout).find((x: { name: string }) => x.name === RECIPE).level, 0);
+  const table = await sb.kite(['recipe', 'ls']);
+  assert.match(table.stdout, /^NAME\s+.*\s+LEVEL(\s+MAINTAINERS)?$/m);
+  assert.match(table.stdout, new RegExp(`^${RECIPE}\\s+.*\\s0$`, 'm'));
+  const filtered = await sb.kite(['recipe', 'ls', '--level', '1', '--json']);
+  assert.equal(filtered.code, 0, filtered.stderr);
+  assert.deepEqual(JSON.parse(filtered.stdout), []);
+  assert.equal((await sb.kite(['recipe', 'ls', '--level', '8'])).code, 2);
+
+  const created = await sb.kite(['app', 'new', RECIPE, RELEASES[2], '-s', SERVER, '-D', 'levels-new.kite.test']);
+  assert.equal(created.code, 0, created.stderr);
+  assert.match(created.stderr, /WARN .*kite-test-levels 1\.2\.0\+1\.2 reached test level 0 .* below level 3 \(kite\.yml recipe_test\.min_level\)/);
+  writeFileSync(join(sb.abraDir, 'kite.yml'), readFileSync(join(sb.abraDir, 'kite.yml'), 'utf8') + 'recipe_test:\n  min_level: 0\n');
+  const quiet = await sb.kite(['app', 'new', RECIPE, RELEASES[2], '-s', SERVER, '-D', 'levels-new2.kite.test']);
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.doesNotMatch(quiet.stderr, /test level/, 'min_level 0: nothing to warn about');
+});
+
+test('a domain that is an existing app is refused, and nothing is touched', async () => {
+  const r = await sb.kite(['recipe', 'test', RECIPE, RELEASES[0], '-s', SERVER, '-D', WITNESS]);
+  assert.equal(r.code, 6, r.stderr);
+  assert.match(r.stderr, /levels-witness\.kite\.test is an existing app/);
+  assert.deepEqual(['app', 'db', 'worker'].flatMap((s) => serviceTaskIds(`${WITNESS_STACK}_${s}`)), witnessTasks);
+});
+
+test('Ctrl-C during a run removes the test app and exits 130', async () => {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/kite.js'), 'recipe', 'test', RECIPE, RELEASES[0], '-s', SERVER, '-D', DOMAIN], {
+    env: { ...process.env, ABRA_DIR: sb.abraDir, KITE_SSH_CONFIG: SSH_CONFIG, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number>((done) => child.on('close', (code) => done(code ?? -1)));
+  // interrupt once the test app's services exist on the server
+  for (let i = 0; i < 600 && stackObjects(STACK).services.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(stackObjects(STACK).services.length > 0, `the test app was deployed: ${stderr}`);
+  child.kill('SIGINT');
+  assert.equal(await exited, 130, stderr);
+  assert.match(stderr, /stopping: removing the test app first/);
+  assert.deepEqual(leftovers(STACK), []);
+  assert.deepEqual(leftovers(`${STACK}w_`), []);
+  assert.equal(existsSync(sb.envPath(DOMAIN)), false);
+  assert.deepEqual(['app', 'db', 'worker'].flatMap((s) => serviceTaskIds(`${WITNESS_STACK}_${s}`)), witnessTasks);
+});
