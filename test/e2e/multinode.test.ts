@@ -148,6 +148,11 @@ test('KITE_PLACEMENT_DB places the database on the labelled node, shown in the d
   assert.deepEqual(JSON.parse(lab(1, 'service', 'inspect', `${A.stack}_db`, '--format', '{{json .Spec.TaskTemplate.Placement.Constraints}}')), ['node.labels.database==true']);
   const ps = await sb.kite(['app', 'ps', A.domain]);
   assert.match(ps.stdout, /multi-a_lab_test_db\s.*running\s+kite-lab-n2/);
+  for (const cmd of [['app', 'check', A.domain], ['app', 'config', A.domain]]) {
+    const shown = await sb.kite(cmd, { EDITOR: 'true' });
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stderr, /placement: db runs where node\.labels\.database==true \(KITE_PLACEMENT_DB\)/, cmd.join(' '));
+  }
   assert.equal((await sb.kite(['app', 'undeploy', A.domain, '--no-input'])).code, 0);
   purgeLab(A.stack);
 });

@@ -2,6 +2,7 @@ import type { Context } from '../../cli/context.js';
 import type { NoOptions } from '../../cli/action.js';
 import { appRecipe, parseEnvFile } from '../../core/env-file.js';
 import { RecipeError, UsageError, KiteError } from '../../core/errors.js';
+import { checkPlacement } from '../../operations/app-check.js';
 
 export async function run(ctx: Context, domain: string, _options: NoOptions): Promise<void> {
   const ref = ctx.dir.findApp(domain);
@@ -25,6 +26,18 @@ export async function run(ctx: Context, domain: string, _options: NoOptions): Pr
     throw e;
   }
   if (!appRecipe(env)) throw new RecipeError('no TYPE= (or RECIPE=) line naming the recipe any more', ref.path, { key: 'TYPE' }, keep);
-  if (ctx.io.json) return ctx.io.jsonData({ app: domain, path: ref.path, keys: Object.keys(env).length });
+  // KITE_PLACEMENT_* keys are checked against the recipe's services now, not at the next deploy
+  const placement = placementOf(ctx, domain, keep);
+  if (ctx.io.json) return ctx.io.jsonData({ app: domain, path: ref.path, keys: Object.keys(env).length, placement });
+  for (const p of placement) ctx.io.info(`placement: ${p.service} runs where ${p.constraints.join(', ')} (${p.key})`);
   ctx.io.info(`${ref.path} is readable (${Object.keys(env).length} keys); deploy it with \`kite app deploy ${domain} --force\` if it is running`);
+}
+
+function placementOf(ctx: Context, domain: string, keep: string): ReturnType<typeof checkPlacement> {
+  try {
+    return checkPlacement(ctx.ports, domain);
+  } catch (e) {
+    if (e instanceof KiteError) e.hint = `${keep} (${e.hint ?? 'see the README on placement'})`;
+    throw e;
+  }
 }
