@@ -15,7 +15,6 @@ import { parse } from 'yaml';
 import { RecipeError } from './errors.js';
 import { DEFAULT_SSH_PERSIST_SECONDS } from './ssh-config.js';
 import { parseRecipeTestSettings, type RecipeTestSettings } from './recipe-test/settings.js';
-import { parseRecipeTestSettings, type RecipeTestSettings } from './recipe-test/settings.js';
 import { parseBackupSettings, type BackupSettings } from './backup-settings.js';
 
 export interface Settings {
@@ -24,8 +23,6 @@ export interface Settings {
   recipes: { base: string; mirrors: string[] };
   catalogue: { url: string; mirrors: string[] };
   ssh: { persist: number };
-  /** `recipe_test: { min_level: 3 }` (src/core/recipe-test/settings.ts); absent: 3 */
-  recipeTest?: RecipeTestSettings;
   /** `recipe_test: { min_level: 3 }` (src/core/recipe-test/settings.ts); absent: 3 */
   recipeTest?: RecipeTestSettings;
 }
@@ -66,7 +63,6 @@ export function parseSettings(text: string | undefined, file: string): Settings 
     recipes: { base: str(o.recipes?.base, 'recipes.base', DEFAULT_SETTINGS.recipes.base), mirrors: list(o.recipes?.mirrors, 'recipes.mirrors') },
     catalogue: { url: str(o.catalogue?.url, 'catalogue.url', DEFAULT_SETTINGS.catalogue.url), mirrors: list(o.catalogue?.mirrors, 'catalogue.mirrors') },
     ssh: { persist: seconds(o.ssh?.persist, 'ssh.persist', DEFAULT_SETTINGS.ssh.persist) },
-    ...parseRecipeTestSettings(o.recipe_test, file),
     ...parseRecipeTestSettings(o.recipe_test, file),
   };
 }

@@ -104,8 +104,6 @@ const CASES: Case[] = [
   [['recipe', 'fetch', 'nextcloud', '--ssh'], 'recipe fetch', ['nextcloud'], { ssh: true }],
   [['recipe', 'test', 'gitea', '1.0.0+1.0', '-s', 'example.com', '-D', 't.example.com', '-k', '--min-level', '3', '--junit', 'r.xml', '--badge', 'b.svg'], 'recipe test', ['gitea', '1.0.0+1.0'], { server: 'example.com', domain: 't.example.com', keep: true, minLevel: 3, junit: 'r.xml', badge: 'b.svg' }],
   [['recipe', 'test', 'gitea', '-s', 'example.com', '-a'], 'recipe test', ['gitea', undefined], { server: 'example.com', allReleases: true }],
-  [['recipe', 'test', 'gitea', '1.0.0+1.0', '-s', 'example.com', '-D', 't.example.com', '-k', '--min-level', '3', '--junit', 'r.xml', '--badge', 'b.svg'], 'recipe test', ['gitea', '1.0.0+1.0'], { server: 'example.com', domain: 't.example.com', keep: true, minLevel: 3, junit: 'r.xml', badge: 'b.svg' }],
-  [['recipe', 'test', 'gitea', '-s', 'example.com', '-a'], 'recipe test', ['gitea', undefined], { server: 'example.com', allReleases: true }],
   [['catalogue', 'generate', 'nextcloud', 'gitea', '-r', '-s'], 'catalogue generate', [['nextcloud', 'gitea']], { dryRun: true, skipUpdates: true }],
   [['autocomplete', 'bash'], 'autocomplete', ['bash'], {}],
   [['__complete', '--', 'app', 'deploy', ''], '__complete', [['app', 'deploy', '']], {}],
