@@ -107,7 +107,7 @@ test('--only-errors (-o) lists only the failed rules; -m gives JSON', async () =
   assert.equal(json.code, 7);
   const out = JSON.parse(json.stdout) as { recipe: string; results: JsonResult[] };
   assert.equal(out.recipe, 'lint-light');
-  assert.equal(out.results.length, 23);
+  assert.equal(out.results.length, 24);
   const r014 = out.results.find((x) => x.ref === 'R014')!;
   assert.deepEqual([r014.level, r014.satisfied, r014.skipped], ['critical', false, false]);
 });
@@ -124,7 +124,7 @@ test('a good recipe with an annotated release tag: exit 0, R006/R014 satisfied, 
   assert.deepEqual(by.get('R013')!.details, ['offline check not possible']);
   assert.ok(by.get('K004')!.satisfied && !by.get('K004')!.skipped, 'K004 compares with the release tag');
   assert.deepEqual(results.filter((x) => !x.satisfied && !x.skipped), []);
-  assert.match(r.stderr, /lint-good: 22 satisfied, 0 failed \(0 critical\), 1 skipped/);
+  assert.match(r.stderr, /lint-good: 23 satisfied, 0 failed \(0 critical\), 1 skipped/);
 });
 
 test('origin on git.coopcloud.tech satisfies R013 (no network used)', async () => {

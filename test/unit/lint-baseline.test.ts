@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { LINT_RULES, lintRecipe, criticalFailures } from '../../src/core/lint/index.js';
 import { recipe } from './helpers/lint-recipe.js';
 
-test('lint: the rule table has abra refs R001–R015 then kite refs K001–K008, with abra levels', () => {
+test('lint: the rule table has abra refs R001–R015 then kite refs K001–K009, with abra levels', () => {
   assert.deepEqual(
     LINT_RULES.map((r) => r.ref),
-    ['R001', 'R002', 'R003', 'R004', 'R005', 'R006', 'R007', 'R008', 'R009', 'R010', 'R011', 'R012', 'R013', 'R014', 'R015', 'K001', 'K002', 'K003', 'K004', 'K005', 'K006', 'K007', 'K008'],
+    ['R001', 'R002', 'R003', 'R004', 'R005', 'R006', 'R007', 'R008', 'R009', 'R010', 'R011', 'R012', 'R013', 'R014', 'R015', 'K001', 'K002', 'K003', 'K004', 'K005', 'K006', 'K007', 'K008', 'K009'],
   );
   const critical = LINT_RULES.filter((r) => r.level === 'critical').map((r) => r.ref);
   assert.deepEqual(critical, ['R008', 'R009', 'R010', 'R011', 'R012', 'R013', 'R014', 'K001', 'K007']);

@@ -1,5 +1,5 @@
 // Lint a recipe: abra's rules R001–R015 (spec §11; refs, levels and texts
-// as abra has them) and kite's K001–K008. Pure: the recipe comes in as
+// as abra has them) and kite's K001–K009. Pure: the recipe comes in as
 // RecipeFiles, results go out in ref order (abra's R rules first).
 
 import { loadRules } from './rules-load.js';
@@ -12,6 +12,7 @@ import { secretRules } from './rules-secrets.js';
 import { networkRules } from './rules-network.js';
 import { pathRules } from './rules-paths.js';
 import { schemaRules } from './rules-schema.js';
+import { placementRules } from './rules-placement.js';
 import { message } from './analysis.js';
 import type { LintResult, LintRule, RecipeFiles } from './types.js';
 
@@ -28,6 +29,7 @@ export const LINT_RULES: LintRule[] = [
   ...networkRules,
   ...pathRules,
   ...schemaRules,
+  ...placementRules,
 ].sort((x, y) => Number(x.ref.startsWith('K')) - Number(y.ref.startsWith('K')) || x.ref.localeCompare(y.ref));
 
 export function lintRecipe(recipe: RecipeFiles, rules: LintRule[] = LINT_RULES): LintResult[] {
