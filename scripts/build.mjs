@@ -49,3 +49,28 @@ await build({
   target: 'node20',
   logLevel: 'warning',
 });
+// The web UI (`kite web`, issue 13): plain TypeScript and CSS for the
+// browser, minified into dist/web/ui/, served by kite itself. Its
+// JavaScript must stay within the budget the README states (gzipped).
+{
+  const { readFileSync } = await import('node:fs');
+  const { gzipSync } = await import('node:zlib');
+  await build({
+    entryPoints: { app: 'src/web/ui/main.ts' },
+    outdir: 'dist/web/ui',
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['chrome100', 'firefox100', 'safari15'],
+    logLevel: 'warning',
+  });
+  await build({ entryPoints: { app: 'src/web/ui/app.css' }, outdir: 'dist/web/ui', bundle: true, minify: true, logLevel: 'warning' });
+  const budget = /web UI's JavaScript budget: \*\*(\d+(?:\.\d+)?) kB\*\* gzipped/.exec(readFileSync('README.md', 'utf8'))?.[1];
+  if (!budget) throw new Error("README.md states no web UI JavaScript budget (\"web UI's JavaScript budget: **N kB** gzipped\")");
+  const size = gzipSync(readFileSync('dist/web/ui/app.js'), { level: 9 }).length / 1000;
+  if (size > Number(budget)) {
+    console.error(`dist/web/ui/app.js is ${size.toFixed(1)} kB gzipped, over the README's budget of ${budget} kB`);
+    process.exit(1);
+  }
+}

@@ -16,6 +16,7 @@ import { registerAppBackupCommands } from './tree/app-backup.js';
 import { registerRecipeCommands } from './tree/recipe.js';
 import { registerCatalogueCommands } from './tree/catalogue.js';
 import { registerCompletionCommands } from './tree/completion.js';
+import { registerWebCommands } from './tree/web.js';
 
 export function buildProgram(): Command {
   const program = new Command('kite')
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerAppBackupCommands(app);
   registerCatalogueCommands(program.command('catalogue').alias('c').description('the recipe catalogue'));
   registerCompletionCommands(program);
+  registerWebCommands(program);
 
   return program;
 }

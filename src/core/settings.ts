@@ -14,8 +14,8 @@
 import { parse } from 'yaml';
 import { RecipeError } from './errors.js';
 import { DEFAULT_SSH_PERSIST_SECONDS } from './ssh-config.js';
-import { parseRecipeTestSettings, type RecipeTestSettings } from './recipe-test/settings.js';
 import { parseBackupSettings, type BackupSettings } from './backup-settings.js';
+import { parseRecipeTestSettings, type RecipeTestSettings } from './recipe-test/settings.js';
 
 export interface Settings {
   /** `backups:` (src/core/backup-settings.ts); absent: the defaults */
@@ -25,6 +25,8 @@ export interface Settings {
   ssh: { persist: number };
   /** `recipe_test: { min_level: 3 }` (src/core/recipe-test/settings.ts); absent: 3 */
   recipeTest?: RecipeTestSettings;
+  /** `git: { commit: true }`: commit each env change kite makes when servers/<server> is a git repository (off by default) */
+  git?: { commit: boolean };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -63,8 +65,17 @@ export function parseSettings(text: string | undefined, file: string): Settings 
     recipes: { base: str(o.recipes?.base, 'recipes.base', DEFAULT_SETTINGS.recipes.base), mirrors: list(o.recipes?.mirrors, 'recipes.mirrors') },
     catalogue: { url: str(o.catalogue?.url, 'catalogue.url', DEFAULT_SETTINGS.catalogue.url), mirrors: list(o.catalogue?.mirrors, 'catalogue.mirrors') },
     ssh: { persist: seconds(o.ssh?.persist, 'ssh.persist', DEFAULT_SETTINGS.ssh.persist) },
+    ...gitSetting(o.git, file),
     ...parseRecipeTestSettings(o.recipe_test, file),
   };
+}
+
+/** `git: { commit: true|false }` (issue 13); absent: off */
+function gitSetting(v: Record<string, unknown> | undefined, file: string): Pick<Settings, 'git'> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new RecipeError('must be a mapping such as `git: { commit: true }`', file, { key: 'git' });
+  if (v.commit !== undefined && typeof v.commit !== 'boolean') throw new RecipeError('must be true or false', file, { key: 'git.commit' });
+  return { git: { commit: v.commit === true } };
 }
 
 /** Where a recipe is cloned from: a git location as given, or <base>/<name>.git, then each mirror. */

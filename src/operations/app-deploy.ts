@@ -43,6 +43,8 @@ export interface AppDeployInput {
   lockWaitSeconds?: number;
   /** Ctrl-C: stop watching; the lock is released and nothing is recorded */
   signal?: AbortSignal;
+  /** recorded in the history entry when the deploy was made from the web UI */
+  via?: 'web';
 }
 
 /** What appDeploy talks to: $ABRA_DIR, the recipe clone and its files, the server, the clock. */
@@ -146,7 +148,7 @@ async function* deployLocked(ports: AppDeployPorts, input: AppDeployInput, hooks
       return { stack, converged: false, skipped: 'cancelled' };
     }
 
-    const entry = { action: input.mode, from: plan.overview.current, to: plan.overview.next };
+    const entry = { action: input.mode, from: plan.overview.current, to: plan.overview.next, ...(input.via ? { via: input.via } : {}) };
     let result: DeployResult;
     try {
       result = yield* applyDeploy(plan, docker, { noConvergeChecks: input.noConvergeChecks, rollback: input.rollback, timeoutSeconds: input.timeoutSeconds, force, signal: input.signal, clock: ports.clock });

@@ -21,6 +21,8 @@ export interface HistoryEntry {
   to?: string;
   result: 'success' | 'unchanged' | 'submitted' | 'failed' | 'rolled back' | 'interrupted';
   message?: string;
+  /** the front end it was made from, when not the CLI */
+  via?: 'web';
 }
 
 /** Adds an entry, then folds old ones when due; returns warnings (a failed fold is retried next time). */

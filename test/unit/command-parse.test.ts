@@ -107,6 +107,7 @@ const CASES: Case[] = [
   [['catalogue', 'generate', 'nextcloud', 'gitea', '-r', '-s'], 'catalogue generate', [['nextcloud', 'gitea']], { dryRun: true, skipUpdates: true }],
   [['autocomplete', 'bash'], 'autocomplete', ['bash'], {}],
   [['__complete', '--', 'app', 'deploy', ''], '__complete', [['app', 'deploy', '']], {}],
+  [['web', '--port', '9000', '--open', '--listen', '10.0.0.2', '--tls-cert', 'c.pem', '--tls-key', 'k.pem'], 'web', [], { port: 9000, open: true, listen: '10.0.0.2', tlsCert: 'c.pem', tlsKey: 'k.pem' }],
 ];
 
 /** the options object without commander's defaults for flags that were not given (notes: true) */

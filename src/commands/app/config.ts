@@ -3,6 +3,8 @@ import type { NoOptions } from '../../cli/action.js';
 import { appRecipe, parseEnvFile } from '../../core/env-file.js';
 import { RecipeError, UsageError, KiteError } from '../../core/errors.js';
 import { checkPlacement } from '../../operations/app-check.js';
+import { changedKeys } from '../../core/env-validate.js';
+import { commitEnvChange } from './env-commit.js';
 
 export async function run(ctx: Context, domain: string, _options: NoOptions): Promise<void> {
   const ref = ctx.dir.findApp(domain);
@@ -11,6 +13,7 @@ export async function run(ctx: Context, domain: string, _options: NoOptions): Pr
     throw new UsageError(`no terminal for vi to edit ${ref.path} in`, 'run it in a terminal, or set EDITOR to an editor that needs none');
   }
   ctx.io.debug(`editing ${ref.path} with ${command}`);
+  const before = ctx.dir.readText(ref.path);
   const code = await ctx.ports.editor.run(command, ref.path);
   if (code === 127) throw new UsageError(`editor "${command}" not found`, 'set EDITOR to an installed editor, e.g. EDITOR=nano');
   if (code !== 0) ctx.io.warn(`the editor exited with ${code === null ? 'a signal' : `code ${code}`}; checking the file anyway`);
@@ -26,6 +29,8 @@ export async function run(ctx: Context, domain: string, _options: NoOptions): Pr
     throw e;
   }
   if (!appRecipe(env)) throw new RecipeError('no TYPE= (or RECIPE=) line naming the recipe any more', ref.path, { key: 'TYPE' }, keep);
+  const changed = changedKeys(before, ctx.dir.readText(ref.path), ref.path);
+  if (changed.length > 0) await commitEnvChange(ctx, ref, `edit ${changed.join(', ')}`);
   // KITE_PLACEMENT_* keys are checked against the recipe's services now, not at the next deploy
   const placement = placementOf(ctx, domain, keep);
   if (ctx.io.json) return ctx.io.jsonData({ app: domain, path: ref.path, keys: Object.keys(env).length, placement });

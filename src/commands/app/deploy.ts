@@ -4,6 +4,7 @@ import { renderEvent } from '../../cli/render.js';
 import { releaseLevelWarnings } from '../../operations/recipe-test-results.js';
 import { CancelledError, DeployFailedError } from '../../core/errors.js';
 import { EXIT } from '../../cli/exit-codes.js';
+import { commitEnvChange } from './env-commit.js';
 
 export interface DeployFlags {
   force?: boolean;
@@ -67,6 +68,7 @@ export async function deployWith(ctx: Context, mode: DeployMode, domain: string,
       if (next.done) {
         if (next.value.skipped === 'cancelled') ctx.io.info('deployment cancelled');
         else if (next.value.recorded && !ctx.io.json) ctx.io.info(`recorded ${next.value.recorded} in the env file`);
+        if (next.value.recorded) await commitEnvChange(ctx, ctx.dir.findApp(domain), `${mode} to ${next.value.recorded}`);
         break;
       }
       renderEvent(ctx.io, next.value);

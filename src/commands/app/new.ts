@@ -6,6 +6,7 @@ import { newApp } from '../../operations/app-new.js';
 import { releaseLevelWarnings } from '../../operations/recipe-test-results.js';
 import { printSecrets, showingPartial } from './secret-generate.js';
 import { sameStackApps } from '../../core/stack-name.js';
+import { commitEnvChange } from './env-commit.js';
 
 export interface AppNewFlags {
   server?: string;
@@ -41,6 +42,7 @@ export async function run(ctx: Context, recipe: string, version: string | undefi
   for (const w of created.warnings) ctx.io.warn(w);
   // the release's recipe test level: a warning, never a refusal
   for (const w of await releaseLevelWarnings(ctx.ports, created.recipe, created.version)) ctx.io.warn(w);
+  await commitEnvChange(ctx, { domain: created.domain, server: created.server, path: created.path }, `new app (${created.recipe}${created.version ? ` ${created.version}` : ''})`);
   if (ctx.io.json) return ctx.io.jsonData(created);
   ctx.io.info(`created ${created.path}${created.version ? ` at ${created.recipe} ${created.version}` : ''} (recipe from ${created.source})`);
   if (created.secrets.length > 0) printSecrets(ctx, created.secrets, store);
