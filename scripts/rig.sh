@@ -40,6 +40,7 @@ install_missing() {
   command -v pass >/dev/null || need+=(pass)     # --pass tests (passwordstore.org)
   command -v gpg >/dev/null || need+=(gnupg)
   command -v htpasswd >/dev/null || need+=(apache2-utils)
+  command -v chromium >/dev/null || need+=(chromium)   # kite web's browser tests (playwright-core drives it)
   command -v restic >/dev/null || need+=(restic)   # the backup helper image (kite-test/restic)
   command -v ssh >/dev/null || need+=(openssh-client)
   if [ ${#need[@]} -gt 0 ]; then
