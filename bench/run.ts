@@ -19,6 +19,7 @@ import type { DockerPort } from '../src/ports/docker.js';
 import { parseEnvFile } from '../src/core/env-file.js';
 import { readAbraShExports } from '../src/core/abra-sh.js';
 import { benchAppLs, sshWrapperDir } from './app-ls.js';
+import { benchMultinode } from './multinode.js';
 import { median, type Row } from './stats.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -251,6 +252,8 @@ const BENCHES: Record<string, () => Promise<Row[]>> = {
   deploy: async () => [await benchDeploy()],
   redeploy: async () => [await benchRedeploy()],
   'app-ls': benchAppLs,
+  // the 3-node lab (scripts/lab.sh): deploy and `server nodes` (bench/multinode.ts)
+  multinode: benchMultinode,
 };
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const name of picked) if (!BENCHES[name]) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHES).join(', ')}`);
