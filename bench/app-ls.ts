@@ -25,7 +25,7 @@ import { median, type Row } from './stats.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SSH_CONFIG = process.env.KITE_SSH_CONFIG ?? join(ROOT, '.rig/ssh_config');
-const APPS = 50;
+export const APPS = 50;
 const RUNS = 5;
 const PREFIX = 'bench-ls-';
 
@@ -37,7 +37,7 @@ function timed(cmd: string, args: string[], env: Record<string, string> = {}): {
   return { ms: Number(process.hrtime.bigint() - t) / 1e6, out };
 }
 
-const domain = (i: number) => `${PREFIX}${String(i).padStart(2, '0')}.kite.test`;
+export const domain = (i: number) => `${PREFIX}${String(i).padStart(2, '0')}.kite.test`;
 const stackOf = (d: string) => d.replaceAll('.', '_');
 
 async function benchStacks(local: DockerPort): Promise<string[]> {
@@ -46,11 +46,11 @@ async function benchStacks(local: DockerPort): Promise<string[]> {
     .map((s) => s.ID);
 }
 
-async function removeBenchStacks(local: DockerPort): Promise<void> {
+export async function removeBenchStacks(local: DockerPort): Promise<void> {
   await Promise.all((await benchStacks(local)).map((id) => local.removeService(id).catch(() => undefined)));
 }
 
-async function createApps(local: DockerPort): Promise<void> {
+export async function createApps(local: DockerPort): Promise<void> {
   await Promise.all(
     Array.from({ length: APPS }, (_, i) => {
       const stack = stackOf(domain(i));
@@ -93,7 +93,7 @@ export function sshWrapperDir(): string {
 }
 
 /** if the bench is interrupted, its 50 services must not stay behind */
-function removeOnSignal(): () => void {
+export function removeOnSignal(): () => void {
   const handler = (sig: NodeJS.Signals) => {
     const ids = execFileSync('docker', ['service', 'ls', '--filter', 'label=com.docker.stack.namespace', '--format', '{{.ID}} {{.Name}}'], { encoding: 'utf8' })
       .split('\n')

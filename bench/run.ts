@@ -20,6 +20,7 @@ import { parseEnvFile } from '../src/core/env-file.js';
 import { readAbraShExports } from '../src/core/abra-sh.js';
 import { benchAppLs, sshWrapperDir } from './app-ls.js';
 import { benchMultinode } from './multinode.js';
+import { benchWeb } from './web.js';
 import { median, type Row } from './stats.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -254,6 +255,8 @@ const BENCHES: Record<string, () => Promise<Row[]>> = {
   'app-ls': benchAppLs,
   // the 3-node lab (scripts/lab.sh): deploy and `server nodes` (bench/multinode.ts)
   multinode: benchMultinode,
+  // `kite web`: the apps page of 50 apps on 2 servers in Chromium vs `kite app ls -S`, and the JS it ships (bench/web.ts)
+  web: benchWeb,
 };
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const name of picked) if (!BENCHES[name]) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHES).join(', ')}`);
