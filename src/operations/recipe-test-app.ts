@@ -21,6 +21,9 @@ import { withAppAtVersion } from './app-at-version.js';
 import { lockApp } from './stack-owner.js';
 import { findServiceContainer, startExec } from './app-exec.js';
 import type { DeployEvent } from './events.js';
+import { backupCreate, forgetSnapshots, type BackupCreated } from './backup-create.js';
+import { appRestore } from './backup-restore.js';
+import { openRepository, type BackupRunOptions } from './backup-repo.js';
 
 export type TestAppPorts = Pick<Ports, 'apps' | 'recipes' | 'recipeFiles' | 'docker' | 'clock' | 'host'>;
 
@@ -144,6 +147,34 @@ export class TestApp {
     }
     problems.push(...(await sweepStack(this.docker, this.stack)));
     return problems;
+  }
+
+  /** `app backup create` under the app's lock */
+  async backup(opts: BackupRunOptions): Promise<BackupCreated> {
+    const ref = this.ports.apps.findApp(this.domain);
+    const lock = await lockApp(this.ports, ref, this.docker, 'recipe test backup', { waitSeconds: 60 });
+    try {
+      return await backupCreate(this.ports, this.docker, { ref }, { ...opts, signal: this.opts.signal });
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** `app restore --snapshot <id>` under the app's lock */
+  async restore(snapshot: string, opts: BackupRunOptions): Promise<void> {
+    const ref = this.ports.apps.findApp(this.domain);
+    const lock = await lockApp(this.ports, ref, this.docker, 'recipe test restore', { waitSeconds: 60 });
+    try {
+      await appRestore(this.ports, this.docker, { ref, snapshot, timeoutSeconds: this.opts.timeoutSeconds }, { ...opts, signal: this.opts.signal });
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** forget the test's snapshots: a test leaves no backups behind */
+  async forget(ids: string[], opts: BackupRunOptions): Promise<void> {
+    const repo = await openRepository(this.ports, this.docker, this.server, false, opts);
+    await forgetSnapshots(repo, this.stack, ids, opts);
   }
 
   /** run `sh -c <command>` in a running container of `service`, with `env` */

@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import type { Ports } from '../ports/index.js';
 import type { DockerPort } from '../ports/docker.js';
-import { CancelledError, ConflictError, NotFoundError, UsageError } from '../core/errors.js';
+import { BackupError, CancelledError, ConflictError, DeployFailedError, NotFoundError, UsageError } from '../core/errors.js';
 import { domainProblem } from '../core/domain.js';
 import { parseEnvFile } from '../core/env-file.js';
 import { interpolate, lookupIn } from '../core/interpolate.js';
@@ -24,6 +24,8 @@ import { ensureRecipe } from './recipe-ensure.js';
 import { withAppAtVersion } from './app-at-version.js';
 import { countingClock, stackLeftovers, TestApp, witness, type DeployFailure, type TestAppPorts } from './recipe-test-app.js';
 import type { DeployEvent } from './events.js';
+import type { BackupCreated } from './backup-create.js';
+import type { BackupEvent, BackupRunOptions } from './backup-repo.js';
 
 export interface RecipeTestInput {
   recipe: string;
@@ -331,10 +333,69 @@ async function* upgradeHistory(t: Run, from: { previous?: string; older: string[
   return { status: 'pass', reason: `from ${[...from.older, from.previous].join(', ')}` };
 }
 
+/**
+ * L4: install, write the markers, back up, change the markers, restore the
+ * snapshot, read the first markers back; the test's snapshot is forgotten.
+ */
 async function* backupRestore(t: Run): AsyncGenerator<RecipeTestEvent, Outcome> {
   if (t.backupLabels === false) return { status: 'fail', reason: 'no backupbot.backup labels: the recipe cannot be backed up' };
   if (!t.installed) return NOT_INSTALLED;
-  return { status: 'unverified', reason: 'backups not available in this build' };
+  const failed = yield* installAt(t, t.version);
+  if (failed) return { status: 'unverified', reason: `the reinstall for the backup did not converge: ${failed.reason}`, logs: failed.logs };
+  const { markers } = await appMarkers(t);
+  if (markers.length === 0) return { status: 'fail', reason: 'the recipe has backup labels but no volumes and no markers: nothing to bring back' };
+  const written = await t.app.writeMarkers(markers, t.marker);
+  if (written.length > 0) return { status: 'unverified', reason: `could not write the data markers: ${written.join('; ')}` };
+  const events: RecipeTestEvent[] = [];
+  const opts: BackupRunOptions = { onEvent: (e) => backupEvent(e, events) };
+  let made: BackupCreated | undefined;
+  try {
+    try {
+      made = await t.app.backup(opts);
+    } catch (e) {
+      if (e instanceof BackupError) return backupFailure('the backup', e, events);
+      throw e;
+    }
+    const changed = await t.app.writeMarkers(markers, `${t.marker}-changed`);
+    if (changed.length > 0) return { status: 'unverified', reason: `could not change the data after the backup: ${changed.join('; ')}` };
+    try {
+      await t.app.restore(made.id, opts);
+    } catch (e) {
+      if (e instanceof BackupError || e instanceof DeployFailedError) return backupFailure('the restore', e, events);
+      throw e;
+    }
+    const lost = await t.app.readMarkers(markers, t.marker);
+    if (lost.length > 0) return { status: 'fail', reason: `the restore of snapshot ${made.shortId} did not bring the data back: ${lost.join('; ')}`, logs: logLines(events) };
+    const probes = await runProbes(t);
+    if (probes.problems.length > 0) return { status: 'fail', reason: `after the restore: ${probes.problems.join('; ')}`, logs: probes.logs };
+    return { status: 'pass', reason: `snapshot ${made.shortId} brought ${markers.length} marker${markers.length === 1 ? '' : 's'} back` };
+  } finally {
+    for (const e of events.filter((x) => x.type === 'warning')) yield e;
+    if (made) {
+      try {
+        await t.app.forget([made.id], {});
+      } catch (e) {
+        yield { type: 'warning', message: `could not forget the test's snapshot ${made.shortId}: ${(e as Error).message}` };
+      }
+    }
+  }
+}
+
+/** backup events worth keeping: warnings, and the repository password's first creation (never the password itself) */
+function backupEvent(e: BackupEvent, into: RecipeTestEvent[]): void {
+  if (e.type === 'warning') into.push({ type: 'warning', message: e.message });
+  else if (e.type === 'password-created') into.push({ type: 'warning', message: `the backup created this server's repository password: it is kept in the Docker secret ${e.secret} on the server and in ${e.file} (mode 0600); keep a copy somewhere safe` });
+  else if (e.type === 'output' || e.type === 'step') into.push({ type: 'info', message: e.type === 'step' ? e.message : e.text });
+}
+
+function logLines(events: RecipeTestEvent[]): string[] {
+  return events.flatMap((e) => (e.type === 'info' || e.type === 'warning' ? [e.message] : [])).slice(-20);
+}
+
+/** a backup that could not be made or restored: the repository itself unusable is unverified, anything else fails */
+function backupFailure(what: string, e: Error, events: RecipeTestEvent[]): Outcome {
+  const infra = /repository .*(cannot be used|refuses the password)|no backups on this server/.test(e.message);
+  return { status: infra ? 'unverified' : 'fail', reason: `${what} failed: ${e.message}`, logs: logLines(events) };
 }
 
 // ---- probes ----------------------------------------------------------------

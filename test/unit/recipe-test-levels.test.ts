@@ -166,3 +166,101 @@ test('badge: the level, coloured, escaped', () => {
   assert.match(badgeSvg('r', 7), /fill="#4c1"/);
   assert.match(badgeSvg('r', 0), /fill="#e05d44"/);
 });
+
+// ---- planning, settings and the catalogue's levels -------------------------
+
+import { earlierReleases, hasBackupLabels, lintVerdicts, markersFor, ofStack, testDomain, witnessChanges, type Witness } from '../../src/core/recipe-test/plan.js';
+import { catalogueLevels, levelWarning, parseRecipeTestSettings, releaseLevel } from '../../src/core/recipe-test/settings.js';
+import { parseSettings } from '../../src/core/settings.js';
+import { parseCatalogue, serialiseCatalogue, emptyMeta } from '../../src/core/catalogue.js';
+import { loadCompose } from '../../src/core/compose/load.js';
+import type { LintResult } from '../../src/core/lint/index.js';
+
+const COMPOSE = loadCompose(
+  [
+    {
+      file: 'compose.yml',
+      text: [
+        'version: "3.8"',
+        'services:',
+        '  app:',
+        '    image: web:1',
+        '    volumes: ["assets:/srv/assets/", "/etc/hosts:/etc/hosts:ro", "cfg:/cfg:ro"]',
+        '  db:',
+        '    image: db:1',
+        '    volumes: [data:/var/lib/db]',
+        '    deploy:',
+        '      labels: ["backupbot.backup=true"]',
+        'volumes: {assets: {}, data: {}, cfg: {}}',
+      ].join('\n'),
+    },
+  ],
+  {},
+);
+
+test('markers: one per writable named volume, else the test file\'s', () => {
+  const { markers, fromVolumes } = markersFor(EMPTY_TEST_FILE, COMPOSE);
+  assert.equal(fromVolumes, true);
+  assert.deepEqual(markers, [
+    { service: 'app', write: `echo "$KITE_MARKER" > '/srv/assets/.kite-test-marker'`, read: `cat '/srv/assets/.kite-test-marker'` },
+    { service: 'db', write: `echo "$KITE_MARKER" > '/var/lib/db/.kite-test-marker'`, read: `cat '/var/lib/db/.kite-test-marker'` },
+  ]);
+  const own = parseTestFile('markers:\n  - service: db\n    write: w\n    read: r\n', 't');
+  assert.deepEqual(markersFor(own, COMPOSE), { markers: own.markers, fromVolumes: false });
+});
+
+test('backup labels, earlier releases, test domain, lint verdicts', () => {
+  assert.equal(hasBackupLabels(COMPOSE), true);
+  const noLabels = { ...COMPOSE, services: { app: COMPOSE.services.app } };
+  assert.equal(hasBackupLabels(noLabels), false);
+  assert.deepEqual(earlierReleases(['1', '2', '3', '4'], '3'), { previous: '2', older: ['1'] });
+  assert.deepEqual(earlierReleases(['1', '2'], '1'), { previous: undefined, older: [] });
+  assert.equal(testDomain('gitea', 'example.com', 36 ** 6 + 35), 'gitea-t00000z.example.com', 'the last 6 base-36 digits of the stamp');
+  assert.match(testDomain('Odd_Recipe', 'kite-test', 5), /^odd-recipe-t5\.kite-test\.test$/);
+  const r = (ref: string, level: 'critical' | 'warn', satisfied: boolean, skipped = false): LintResult => ({ ref, level, description: `rule ${ref}`, howToResolve: '', satisfied, skipped, details: satisfied ? [] : ['why'] });
+  assert.deepEqual(lintVerdicts([r('R010', 'critical', false), r('R002', 'warn', false), r('R001', 'critical', true), r('R013', 'warn', false, true)]), { errors: ['R010 rule R010: why'], warnings: ['R002 rule R002: why'] });
+});
+
+test('witness: objects of other stacks that went or were replaced; new ones are no change', () => {
+  const w = (o: Partial<Witness>): Witness => ({ services: {}, volumes: {}, secrets: {}, configs: {}, networks: {}, ...o });
+  assert.deepEqual(witnessChanges(w({ services: { a_app: '1' }, volumes: { a_data: 't1' } }), w({ services: { a_app: '1', b_app: '2' }, volumes: { a_data: 't1' } })), []);
+  assert.deepEqual(witnessChanges(w({ services: { a_app: '1' }, secrets: { s: 'x' } }), w({ services: { a_app: '9' } })), ['service a_app was replaced (id 1 → 9)', 'secret s was removed']);
+  assert.equal(ofStack('t_kite', 't_kite_app'), true);
+  assert.equal(ofStack('t_kite', 't_kitew_witness'), false);
+  assert.equal(ofStack('t_kite', 'other', { 'com.docker.stack.namespace': 't_kite' }), true);
+  assert.equal(ofStack('t_kite', 'kite-lock-t_kite'), true);
+});
+
+test('kite.yml recipe_test.min_level: parsed into settings, bad values name the key', () => {
+  assert.deepEqual(parseSettings('recipe_test:\n  min_level: 5\n', 'kite.yml').recipeTest, { minLevel: 5 });
+  assert.equal(parseSettings('ssh:\n  persist: 0\n', 'kite.yml').recipeTest, undefined);
+  assert.deepEqual(parseRecipeTestSettings(undefined, 'k'), {});
+  assert.throws(() => parseRecipeTestSettings({ min_level: 9 }, 'kite.yml'), /kite\.yml.*recipe_test\.min_level.*0 to 7/);
+  assert.throws(() => parseRecipeTestSettings({ minlevel: 3 }, 'kite.yml'), /recipe_test\.minlevel.*unknown key/);
+  assert.throws(() => parseRecipeTestSettings('3', 'kite.yml'), /recipe_test.*must be a mapping/);
+});
+
+test('a release\'s level: the newer of the saved result and the catalogue; the warning shows, never for a release at the level', () => {
+  const saved = [{ ...RESULT, version: '1.0', level: 2, date: '2026-11-02T00:00:00Z' }];
+  assert.deepEqual(releaseLevel('1.0', saved, { '1.0': { level: 4, date: '2026-10-01T00:00:00Z' } }), { level: 2, date: '2026-11-02T00:00:00Z' });
+  assert.deepEqual(releaseLevel('1.0', saved, { '1.0': { level: 4, date: '2026-12-01T00:00:00Z' } }), { level: 4, date: '2026-12-01T00:00:00Z' });
+  assert.equal(releaseLevel('2.0', saved, {}), undefined);
+  assert.deepEqual(catalogueLevels({ '0.9': { level: 1, date: 'd' }, gone: { level: 7, date: 'd' } }, saved, ['0.9', '1.0', '1.1']), { '0.9': { level: 1, date: 'd' }, '1.0': { level: 2, date: '2026-11-02T00:00:00Z' } });
+  assert.match(levelWarning('gitea', '1.0', { level: 2, date: '2026-11-02T00:00:00Z' }, 3) ?? '', /gitea 1\.0 reached test level 2 .* on 2026-11-02, below level 3 \(kite\.yml recipe_test\.min_level\)/);
+  assert.equal(levelWarning('gitea', '1.0', { level: 3, date: 'd' }, 3), undefined);
+  assert.match(levelWarning('gitea', '1.0', undefined, 3) ?? '', /has not been through `kite recipe test`/);
+  assert.equal(levelWarning('gitea', '1.0', undefined, 0), undefined);
+});
+
+test('catalogue: levels beside versions, read back; abra\'s keys untouched', () => {
+  const meta = { ...emptyMeta('gitea'), versions: [{ '1.0': { app: { digest: 'd', image: 'i', tag: 't' } } }], levels: { '1.0': { level: 3, date: '2026-11-30T08:00:00Z' } } };
+  const text = serialiseCatalogue({ gitea: meta });
+  const doc = JSON.parse(text);
+  assert.deepEqual(doc.gitea.versions, [{ '1.0': { app: { digest: 'd', image: 'i', tag: 't' } } }]);
+  assert.deepEqual(doc.gitea.levels, { '1.0': { level: 3, date: '2026-11-30T08:00:00Z' } });
+  assert.ok(text.indexOf('"versions"') < text.indexOf('"levels"'));
+  assert.deepEqual(parseCatalogue(text, 'recipes.json').gitea.levels, meta.levels);
+  assert.equal(parseCatalogue(text, 'recipes.json').gitea.extra, undefined, 'levels are kite\'s own key, not an unknown one');
+  assert.throws(() => parseCatalogue(JSON.stringify({ gitea: { levels: { '1.0': { level: 'high' } } } }), 'recipes.json'), /recipes\.json.*gitea\.levels\.1\.0/);
+  assert.equal(JSON.parse(serialiseCatalogue({ gitea: emptyMeta('gitea') })).gitea.levels, undefined, 'untested: no levels key');
+});
