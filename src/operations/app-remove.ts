@@ -5,6 +5,7 @@
 // What belongs to the app:
 // - volumes and configs labelled com.docker.stack.namespace=<stack>;
 // - kite's deploy history of the app (configs labelled kite.history=<stack>);
+// - where its stateful services were pinned (configs labelled kite.pin=<stack>);
 // - secrets: the current version of every secret the recipe defines (from
 //   the env file's SECRET_*_VERSION), older versions of them
 //   (`<stack>_<secret>_<version>`, a version without `_`), and any secret
@@ -18,6 +19,7 @@ import { DockerApiError } from '../core/errors.js';
 import { assertUndeployed, removeVolume } from './app-volumes.js';
 import { removeSecretObject } from './secret-manage.js';
 import { HISTORY_LABEL } from './deploy-history.js';
+import { PIN_LABEL } from './pins.js';
 
 export interface RemovalPlan {
   volumes: string[];
@@ -28,13 +30,16 @@ export interface RemovalPlan {
 export async function planRemoval(docker: DockerPort, stack: string, domain: string, secrets: AppSecret[] | undefined): Promise<RemovalPlan> {
   await assertUndeployed(docker, stack, domain, 'data');
   const label = { label: [`${NAMESPACE_LABEL}=${stack}`] };
-  const [volumes, stackConfigs, history, allSecrets] = await Promise.all([
+  const [volumes, stackConfigs, history, pins, allSecrets] = await Promise.all([
     docker.listVolumes(label),
     docker.listConfigs(label),
     docker.listConfigs({ label: [`${HISTORY_LABEL}=${stack}`] }),
+    // where its stateful services were pinned (src/operations/pins.ts): gone with the volumes
+    docker.listConfigs({ label: [`${PIN_LABEL}=${stack}`] }),
     docker.listSecrets(),
   ]);
-  const configs = [...stackConfigs, ...history.filter((h) => !stackConfigs.some((c) => c.ID === h.ID))];
+  const kiteOwn = [...history, ...pins];
+  const configs = [...stackConfigs, ...kiteOwn.filter((h) => !stackConfigs.some((c) => c.ID === h.ID))];
   const current = new Set((secrets ?? []).map((s) => s.remoteName));
   const shortNames = (secrets ?? []).map((s) => s.name);
   const belongs = (name: string, labels?: Record<string, string> | null) =>

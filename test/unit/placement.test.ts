@@ -201,3 +201,13 @@ test('max_replicas_per_node that cannot fit the replicas on the eligible nodes r
   assert.match(r.error.message, /web wants 4 replicas, at most 1 per node \(max_replicas_per_node\), but only 3 nodes can take it/);
   assert.equal(swarm.services.size, 0);
 });
+
+test('app remove takes the pin records with the app', async () => {
+  const { planRemoval } = await import('../../src/operations/app-remove.js');
+  const { dir } = app();
+  const swarm = threeNodes();
+  assert.equal((await run(dir, swarm)).error, undefined);
+  for (const s of [...swarm.services.values()]) await swarm.removeService(s.ID);
+  const plan = await planRemoval(swarm, STACK, DOMAIN, []);
+  assert.ok(plan.configs.some((c) => c.name === `kp-${STACK}_db`), JSON.stringify(plan.configs));
+});

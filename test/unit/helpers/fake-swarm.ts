@@ -361,7 +361,11 @@ export class FakeSwarm implements DockerPort {
     return nodes.sort((a, b) => live(a) - live(b))[0];
   }
 
-  listVolumes = notSimulated('listVolumes');
+  /** volumes are not simulated: none */
+  async listVolumes(): Promise<never[]> {
+    this.enter('listVolumes');
+    return [];
+  }
   removeVolume = notSimulated('removeVolume');
   createExec = notSimulated('createExec');
   startExec = notSimulated('startExec');
