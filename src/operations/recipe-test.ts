@@ -16,7 +16,7 @@ import { parseEnvFile } from '../core/env-file.js';
 import { interpolate, lookupIn } from '../core/interpolate.js';
 import { stackName } from '../core/stack-name.js';
 import { lintRecipe } from '../core/lint/index.js';
-import { levelOf, stepDefinition, type StepName, type StepStatus } from '../core/recipe-test/levels.js';
+import { levelOf, stepDefinition, STEPS, type StepName, type StepStatus } from '../core/recipe-test/levels.js';
 import { overlayCombinations, parseTestFile, TEST_FILE, type HttpProbe, type MarkerSpec, type RecipeTestFile } from '../core/recipe-test/test-file.js';
 import { earlierReleases, hasBackupLabels, lintVerdicts, markersFor, testDomain, witnessChanges } from '../core/recipe-test/plan.js';
 import { resultRelPath, serialiseResult, type RecipeTestResult, type StepResult } from '../core/recipe-test/result.js';
@@ -167,6 +167,9 @@ export async function* recipeTest(ports: RecipeTestPorts, input: RecipeTestInput
     snapshot.dispose();
   }
 
+  // run in the order that reuses installs; reported in level order
+  const order = (name: string) => STEPS.findIndex((d) => d.name === name);
+  steps.sort((a, b) => order(a.name) - order(b.name));
   const result: RecipeTestResult = { recipe: input.recipe, version, domain, server: input.server, level: levelOf(steps), date: new Date(ports.clock.now()).toISOString(), steps };
   ports.recipeFiles.replace(join(apps.root, resultRelPath(input.recipe, version)), serialiseResult(result));
   return result;

@@ -8,9 +8,9 @@
 // version list unchanged), `recipe ls` and the app new / deploy warnings.
 
 import { test, before, after } from 'node:test';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, Sandbox, SERVER, SSH_CONFIG, docker, purgeStack, serviceTaskIds, stackObjects } from './harness.js';
@@ -25,6 +25,11 @@ const WITNESS_STACK = 'levels-witness_kite_test';
 const PORT = 18341;
 const WITNESS_PORT = 18342;
 const RELEASES = ['1.0.0+1.0', '1.1.0+1.1', '1.2.0+1.2'];
+// a recipe whose db is backed up (backupbot labels) and whose app Traefik routes: L4 and L5 pass
+const BK_RECIPE = 'kite-test-levels-bk';
+const BK_DOMAIN = 'levels-bk.kite.test';
+const BK_STACK = 'levels-bk_kite_test';
+const BACKUP_REPO = '/var/lib/kite-backups-levels';
 
 const sb = new Sandbox();
 const root = mkdtempSync(join(tmpdir(), 'kite-levels-'));
@@ -51,9 +56,9 @@ services:
       - EXTRA=on
 `;
 
-/** the recipe's repository with its three annotated releases, and its bare remote */
-function makeRecipe(): void {
-  const work = join(root, 'work', RECIPE);
+/** the recipe's repository with its three annotated releases (with backup labels: one release), and its bare remote */
+function makeRecipe(name = RECIPE, backups = false): void {
+  const work = join(root, 'work', name);
   cpSync(join(ROOT, 'test/fixtures/recipes/kite-test-app'), work, { recursive: true });
   const compose = join(work, 'compose.yml');
   const edit = (f: (s: string) => string) => writeFileSync(compose, f(readFileSync(compose, 'utf8')));
@@ -69,6 +74,13 @@ function makeRecipe(): void {
     git(work, 'commit', '-q', '-m', `chore: publish ${version} release`);
     git(work, 'tag', '-a', version, '-m', `chore: publish ${version} release`);
   };
+  if (backups) {
+    edit((c) => c.replace('      update_config:\n        monitor: 1s\n\n  worker:', '      update_config:\n        monitor: 1s\n      labels:\n        - "backupbot.backup=true"\n\n  worker:').replace('        - "coop-cloud.${STACK_NAME}.version=1.0.0+1.0"', '        - "coop-cloud.${STACK_NAME}.version=1.0.0+1.0"\n        - "traefik.enable=true"'));
+    assert.match(readFileSync(compose, 'utf8'), /backupbot\.backup=true[\s\S]*worker:/);
+    release(RELEASES[0], 'Backed up.');
+    git(root, 'clone', '-q', '--bare', work, join(remotes, `${name}.git`));
+    return;
+  }
   release(RELEASES[0], 'First release.');
   // 1.1.0: the data volume gets another name: an upgrade loses the data
   edit((c) => c.replace('${APP_TAG:-1.0}', '${APP_TAG:-1.1}').replaceAll('db-data', 'db-data2').replace('version=1.0.0+1.0', 'version=1.1.0+1.1'));
@@ -76,7 +88,19 @@ function makeRecipe(): void {
   // 1.2.0: the app image's healthcheck never passes
   edit((c) => c.replace('${APP_TAG:-1.1}', '${APP_TAG:-unhealthy}').replace('version=1.1.0+1.1', 'version=1.2.0+1.2'));
   release(RELEASES[2], 'Web unhealthy.');
-  git(root, 'clone', '-q', '--bare', work, join(remotes, `${RECIPE}.git`));
+  git(root, 'clone', '-q', '--bare', work, join(remotes, `${name}.git`));
+}
+
+/** the backup repository's password secret this file made on the rig, and the repository */
+function dropBackups(): void {
+  for (const l of docker('secret', 'ls', '--filter', 'label=kite.backup', '--format', '{{.Name}} {{.Labels}}').split('\n').filter((x) => x.includes(BACKUP_REPO))) {
+    try {
+      execFileSync('docker', ['secret', 'rm', l.split(' ')[0]], { stdio: 'ignore' });
+    } catch {
+      /* in use by a helper still stopping */
+    }
+  }
+  rmSync(BACKUP_REPO, { recursive: true, force: true });
 }
 
 function leftovers(stack: string): string[] {
@@ -90,11 +114,14 @@ let witnessTasks: string[] = [];
 before(async () => {
   purgeStack(STACK);
   purgeStack(WITNESS_STACK);
+  purgeStack(BK_STACK);
+  dropBackups();
   // the broken release's image, in the rig's registry like the others
   docker('tag', 'kite-test/web:unhealthy', `${REGISTRY}/kite-test/web:unhealthy`);
   docker('push', '-q', `${REGISTRY}/kite-test/web:unhealthy`);
   mkdirSync(remotes, { recursive: true });
   makeRecipe();
+  makeRecipe(BK_RECIPE, true);
   const seed = join(root, 'catalogue-seed');
   mkdirSync(seed);
   writeFileSync(join(seed, 'recipes.json'), '{}');
@@ -102,7 +129,7 @@ before(async () => {
   git(seed, 'add', '-A');
   git(seed, 'commit', '-q', '-m', 'seed');
   git(root, 'clone', '-q', '--bare', seed, catalogueBare);
-  writeFileSync(join(sb.abraDir, 'kite.yml'), `recipes:\n  base: file://${remotes}\ncatalogue:\n  url: file://${catalogueBare}\n`);
+  writeFileSync(join(sb.abraDir, 'kite.yml'), `recipes:\n  base: file://${remotes}\ncatalogue:\n  url: file://${catalogueBare}\nbackups:\n  image: kite-test/restic:latest\n  repository: ${BACKUP_REPO}\n`);
   assert.equal((await sb.kite(['server', 'add', SERVER])).code, 0);
 
   // the witness: another app of the server, deployed before the run
@@ -120,6 +147,8 @@ before(async () => {
 after(() => {
   purgeStack(STACK);
   purgeStack(WITNESS_STACK);
+  purgeStack(BK_STACK);
+  dropBackups();
 });
 
 let results: { recipe: string; version: string; domain: string; level: number; steps: { name: string; level: number; status: string; seconds: number; reason: string; logs: string[] }[] }[] = [];
@@ -178,6 +207,24 @@ test('the broken release fails L1 naming the failing service, its task errors an
   assert.equal(stepOf(RELEASES[2], 'redeploy').status, 'unverified');
   assert.match(stepOf(RELEASES[2], 'redeploy').reason, /not run: the release did not install/);
   assert.equal(results[2].level, 0);
+});
+
+test('a recipe with backup labels passes the backup → change → restore round trip, and reaches L5', async () => {
+  const r = await sb.kite(['recipe', 'test', BK_RECIPE, '-s', SERVER, '-D', BK_DOMAIN, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const result = JSON.parse(r.stdout);
+  const step = (name: string) => result.steps.find((s: { name: string }) => s.name === name);
+  assert.equal(step('backup-restore').status, 'pass', `${step('backup-restore').reason}\n${step('backup-restore').logs.join('\n')}`);
+  assert.match(step('backup-restore').reason, /snapshot \w+ brought 1 marker back/);
+  assert.equal(step('lint-errors').status, 'pass', step('lint-errors').logs.join('\n'));
+  assert.equal(step('lint-warnings').status, 'fail');
+  assert.equal(result.level, 5);
+  assert.deepEqual(leftovers(BK_STACK), []);
+  assert.equal(existsSync(sb.envPath(BK_DOMAIN)), false);
+  assert.match(r.stderr, /created this server's repository password/, 'the first backup on the server says where its password is kept');
+  const passwords = readdirSync(join(sb.abraDir, 'backups')).map((f) => readFileSync(join(sb.abraDir, 'backups', f), 'utf8').trim());
+  assert.equal(passwords.length, 1);
+  assert.ok(passwords[0].length >= 20 && !r.stderr.includes(passwords[0]) && !r.stdout.includes(passwords[0]), 'and never prints it');
 });
 
 test('the witness keeps its task ids; nothing of the test app is left, here or on the server', () => {
