@@ -44,10 +44,15 @@ export async function listApps(ports: Pick<Ports, 'apps' | 'recipes' | 'docker'>
   if (!opts.status) return { listing: buildListing(sorted, false), warnings };
 
   const servers = [...new Set(sorted.map((a) => a.server))];
-  const results = await Promise.allSettled(servers.map(async (s) => serverStackStatuses(await ports.docker(s))));
-  // a node that is down or drained: say so, and what it means for each listed app
-  const losses = await Promise.all(servers.map(async (s, i) => (results[i].status === 'fulfilled' ? serverNodeLoss(await ports.docker(s)) : undefined)));
-  losses.forEach((loss, i) => {
+  // each server asked once for its stacks, and (at the same time) whether a node is down or drained
+  const asked = await Promise.allSettled(servers.map(async (s) => {
+    const docker = await ports.docker(s);
+    const [stacks, loss] = await Promise.all([serverStackStatuses(docker), serverNodeLoss(docker)]);
+    return { stacks, loss };
+  }));
+  const results = asked.map((r) => (r.status === 'fulfilled' ? { status: r.status, value: r.value.stacks } : r));
+  asked.forEach((r, i) => {
+    const loss = r.status === 'fulfilled' ? r.value.loss : undefined;
     if (!loss) return;
     warnings.push(`${servers[i]}: ${loss.nodes.join('; ')}`);
     for (const a of sorted.filter((x) => x.server === servers[i])) for (const line of loss.stacks.get(a.stack) ?? []) warnings.push(`${a.domain}: ${line}`);
