@@ -1,26 +1,29 @@
 // Build: type-check with tsc, then bundle src/cli/main.ts with esbuild into
 // dist/ (ESM, code splitting). Each command stays a lazily imported chunk,
 // so `kite --help` loads one small file instead of dozens of modules.
-// dockerode is bundled into the chunk of the commands that talk to Docker,
-// without the parts kite never uses (see scripts/stubs/): importing it
-// then costs ~15 ms instead of ~80 ms, and ~25 MiB less memory.
+// docker-modem (the Engine API transport) is bundled into the chunk of the
+// commands that talk to Docker, without its ssh2 transport, which kite never
+// uses (see scripts/stubs/).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const UNUSED = resolve('scripts/stubs/unused-transport.cjs');
 const NO_DEBUG = resolve('scripts/stubs/no-debug.cjs');
+const MODEM_UTIL = resolve('scripts/stubs/modem-util.cjs');
 /** per package, the relative requires that resolve to the stub */
-const DROPPED = { dockerode: ['./session', './buildkit'], 'docker-modem': ['./ssh'] };
+const DROPPED = { 'docker-modem': ['./ssh'] };
 const dropUnusedTransports = {
   name: 'drop-unused-transports',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(session|buildkit|ssh)$/ }, (args) => {
+    b.onResolve({ filter: /^\.\/ssh$/ }, (args) => {
       const pkg = /node_modules[\\/]([^\\/]+)[\\/]lib$/.exec(args.resolveDir)?.[1];
       return DROPPED[pkg]?.includes(args.path) ? { path: UNUSED } : undefined;
     });
     // docker-modem's request log would print X-Registry-Auth headers (DEBUG=modem)
     b.onResolve({ filter: /^debug$/ }, (args) => (/node_modules[\\/]docker-modem[\\/]/.test(args.resolveDir + '/') ? { path: NO_DEBUG } : undefined));
+    // ...and the formatting of each request for that log is skipped
+    b.onResolve({ filter: /^util$/ }, (args) => (/node_modules[\\/]docker-modem[\\/]/.test(args.resolveDir + '/') ? { path: MODEM_UTIL } : undefined));
   },
 };
 

@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { NotFoundError, ConflictError, UsageError } from '../core/errors.js';
 import { checkAppDomain } from '../core/domain.js';
-import { parseSettings, type Settings } from '../core/settings.js';
+import type { Settings } from '../core/settings.js';
 import { decodeEnvFile } from '../core/env-file.js';
 import { localWriteError } from './local-write-error.js';
 import type { ComposeSource } from '../core/compose/types.js';
@@ -119,9 +119,13 @@ export class AbraDir implements AppStore {
     return existsSync(path);
   }
 
-  /** $ABRA_DIR/kite.yml, parsed (defaults when there is none) */
-  settings(): Settings {
+  /**
+   * $ABRA_DIR/kite.yml, parsed (defaults when there is none). The parser (and
+   * the YAML library, ~260 kB) loads only when asked: `app ls` never is.
+   */
+  async settings(): Promise<Settings> {
     const file = join(this.root, 'kite.yml');
+    const { parseSettings } = await import('../core/settings.js');
     return parseSettings(existsSync(file) ? readFileSync(file, 'utf8') : undefined, file);
   }
 

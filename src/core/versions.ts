@@ -4,7 +4,9 @@
 // (numbers as numbers), which is how abra's tag comparison orders them.
 // semver alone would not do: it ignores build metadata when comparing.
 
-import semver from 'semver';
+// two functions, not the whole package (its index loads ~50 modules)
+import semverCompare from 'semver/functions/compare.js';
+import semverValid from 'semver/functions/valid.js';
 
 export interface RecipeVersion {
   tag: string;
@@ -18,13 +20,13 @@ export function parseVersion(tag: string): RecipeVersion | undefined {
   const plus = tag.indexOf('+');
   const main = plus < 0 ? tag : tag.slice(0, plus);
   const upstream = plus < 0 ? '' : tag.slice(plus + 1);
-  if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(main) || !semver.valid(main)) return undefined;
+  if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(main) || !semverValid(main)) return undefined;
   if (plus >= 0 && !/^[0-9A-Za-z._-]+$/.test(upstream)) return undefined;
   return { tag, semver: main, upstream };
 }
 
 export function compareVersions(a: RecipeVersion, b: RecipeVersion): number {
-  return semver.compare(a.semver, b.semver) || compareChunks(a.upstream, b.upstream);
+  return semverCompare(a.semver, b.semver) || compareChunks(a.upstream, b.upstream);
 }
 
 /** `1.27.10-alpine` > `1.27.9-alpine`: digits compare as numbers, the rest as text */

@@ -61,7 +61,7 @@ export async function generateCatalogue(ports: CataloguePorts, input: GenerateIn
   const { apps: dir, registry } = ports;
   if (input.publish && input.dryRun) throw new UsageError('--publish and --dry-run cannot be used together', 'drop --dry-run to publish, or --publish to only look');
   if (input.publish && input.offline) throw new UsageError('--publish needs the network: it cannot be used with --offline');
-  const settings = readSettings(dir);
+  const settings = await readSettings(dir);
   const names = input.recipes.length > 0 ? [...new Set(input.recipes)] : localGitRecipes(ports);
   if (names.length === 0) throw new NotFoundError(`no recipe git repositories in ${dir.recipesDir}`, 'name the recipes to generate (`kite catalogue generate <recipe>`), or fetch some first');
 

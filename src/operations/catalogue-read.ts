@@ -27,7 +27,7 @@ export interface LoadedCatalogue {
 }
 
 export async function loadCatalogue(ports: Pick<Ports, 'apps' | 'catalogues'>, offline: boolean): Promise<LoadedCatalogue> {
-  const settings = readSettings(ports.apps);
+  const settings = await readSettings(ports.apps);
   const repo = await catalogueRepo(ports);
   const sync = await repo.sync([settings.catalogue.url, ...settings.catalogue.mirrors], offline);
   return { catalogue: repo.read(), path: repo.file, source: sync.source, local: sync.local, warnings: sync.warnings };
@@ -88,7 +88,7 @@ export async function recipeVersions(ports: Pick<Ports, 'apps' | 'catalogues' | 
   const repo = await recipes.open(recipeDir);
   if (!offline) {
     try {
-      const fetched = await repo.fetch(recipeRemotes(recipe, readSettings(dir)).slice(1), false);
+      const fetched = await repo.fetch(recipeRemotes(recipe, await readSettings(dir)).slice(1), false);
       for (const f of fetched.failures) warnings.push(`could not fetch from ${f.remote}: ${f.error}`);
     } catch (e) {
       warnings.push(`${(e as Error).message}: using the tags the local clone has`);

@@ -19,13 +19,13 @@ export interface EnsuredRecipe {
   warnings: string[];
 }
 
-export function readSettings(dir: Pick<AppStore, 'settings'>): Settings {
+export function readSettings(dir: Pick<AppStore, 'settings'>): Promise<Settings> {
   return dir.settings();
 }
 
 export async function ensureRecipe(ports: Pick<Ports, 'apps' | 'recipes'>, recipe: string, offline: boolean): Promise<EnsuredRecipe> {
   const { apps: dir, recipes } = ports;
-  const settings = readSettings(dir);
+  const settings = await readSettings(dir);
   const recipeDir = dir.recipeDir(recipe);
   const warnings: string[] = [];
   let source: string;

@@ -50,7 +50,7 @@ export async function fetchRecipe(ports: Pick<Ports, 'apps' | 'recipes'>, recipe
   let source: string | undefined;
   if (opts.ssh && cloned) {
     if (/[/:@]/.test(recipe)) throw new UsageError(`--ssh derives the clone URL from recipes.base, and ${recipe} is not a recipe name`, 'pass the recipe name, or the SSH URL itself without --ssh');
-    source = (await ports.recipes.clone(dir.recipeDir(recipe), [sshRecipeUrl(recipe, readSettings(dir).recipes.base)])).source;
+    source = (await ports.recipes.clone(dir.recipeDir(recipe), [sshRecipeUrl(recipe, (await readSettings(dir)).recipes.base)])).source;
   }
   // after an SSH clone: only read its releases (fetching again would try the https mirrors)
   const r = await ensureRecipe(ports, recipe, source !== undefined);

@@ -43,5 +43,5 @@ export interface AppStore {
   /** is there a directory (or file) at `path` */
   exists(path: string): boolean;
   /** kite.yml, parsed (defaults when there is none) */
-  settings(): Settings;
+  settings(): Promise<Settings>;
 }

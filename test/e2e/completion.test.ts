@@ -107,8 +107,8 @@ function modulesLoaded(args: string[]): string[] {
   return readFileSync(log, 'utf8').split('\n').filter(Boolean);
 }
 
-/** dockerode, from node_modules or as the bundle's chunk of it (dist/chunks/docker-<hash>.js) */
-const DOCKERODE = /dockerode|docker-modem|ssh2|\/chunks\/docker-[A-Z0-9]+\.js$/;
+/** the Engine API client, from node_modules or as the bundle's chunk of it (dist/chunks/modem-<hash>.js) */
+const DOCKERODE = /dockerode|docker-modem|ssh2|\/chunks\/modem-[A-Z0-9]+\.js$/;
 /** @clack/prompts, likewise: bundled into the clack-prompter chunk */
 const DOCKER_OR_PROMPTS = new RegExp(`@clack|\\/chunks\\/clack-prompter-|${DOCKERODE.source}`);
 
@@ -118,12 +118,30 @@ test('kite --version loads one small file of the build, not the command tree', (
   assert.deepEqual(loaded.filter((u) => u.includes('/dist/')).map((u) => u.slice(u.indexOf('/dist/'))), ['/dist/cli/version.js']);
 });
 
-test('kite __complete loads neither @clack/prompts nor dockerode', () => {
+test('kite __complete loads neither @clack/prompts nor the Engine API client', () => {
   for (const args of [['__complete', '--', 'app', 'deploy', '']]) {
     const loaded = modulesLoaded(args);
     assert.ok(loaded.some((u) => u.endsWith('/dist/cli/main.js')), `the hook saw kite start: ${loaded.join(', ')}`);
     assert.deepEqual(loaded.filter((u) => DOCKER_OR_PROMPTS.test(u)), [], `kite ${args.join(' ')}`);
   }
   // the hook does see them where they are used: a command that talks to a server
-  assert.ok(modulesLoaded(['app', 'ps', 'one.completion.kite.test']).some((u) => DOCKERODE.test(u)), 'app ps loads dockerode');
+  assert.ok(modulesLoaded(['app', 'ps', 'one.completion.kite.test']).some((u) => DOCKERODE.test(u)), 'app ps loads the Engine API client');
+});
+
+/** the built chunks a command loaded that hold the YAML library (esbuild marks each bundled file with a comment) */
+function yamlChunks(args: string[]): string[] {
+  return modulesLoaded(args)
+    .filter((u) => u.includes('/dist/'))
+    .filter((u) => readFileSync(new URL(u), 'utf8').includes('node_modules/yaml/dist/'));
+}
+
+test('kite app ls loads no YAML library unless there is a kite.yml to read', () => {
+  assert.deepEqual(yamlChunks(['app', 'ls', '-S']), [], 'app ls -S');
+  const settings = join(sb.abraDir, 'kite.yml');
+  writeFileSync(settings, 'ssh:\n  persist: 60\n');
+  try {
+    assert.notDeepEqual(yamlChunks(['app', 'ls', '-S']), [], 'with kite.yml (ssh.persist), it is read');
+  } finally {
+    rmSync(settings);
+  }
 });

@@ -1,10 +1,12 @@
 // SSH connections reused across commands (ssh's ControlMaster, kite.yml
-// `ssh.persist`), against the rig's real sshd: a second command goes through
-// the master the first one left, each command's forward is cancelled in the
-// master when it ends (SIGTERM included), a SIGKILLed command's forward is
-// swept by the next one, the master ends at its idle bound, reuse can be
-// turned off, and a master authenticated under one ssh config is never used
-// under another (a changed host key is still refused, with ssh's key lines).
+// `ssh.persist`), against the rig's real sshd: the first command leaves a
+// master with a forward kept in it, the next ones connect to that forward and
+// start no ssh at all; an edited ssh config makes the next command ask
+// afresh; the master and its forward end at the idle bound, and the command
+// after that starts a new one; a killed command or master leaves nothing that
+// stops the next; reuse can be turned off; a master authenticated under one
+// ssh config is never used under another (a changed host key is still
+// refused, with ssh's key lines).
 //
 // Every test here has its own runtime directory (XDG_RUNTIME_DIR), so its
 // masters are its own, whatever else runs on the rig.
@@ -13,6 +15,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { sshWrapperCounting } from './ssh-count.js';
 import { join } from 'node:path';
 import { connectDocker } from '../../src/adapters/docker/engine.js';
 import { SshError } from '../../src/core/errors.js';
@@ -38,12 +41,15 @@ function runtimeDir(): { runtime: string; control: string } {
 /** master processes of a control directory (ssh names itself `ssh: <control path> [mux]`) */
 const masters = (control: string) => pgrep('-f', `^ssh: ${control}/m-`);
 
-/** unix sockets still bound (listening or connected) on a forward path of the control directory */
+/** unix sockets bound (listening or connected) on a kept forward's path of the control directory */
 function forwardSockets(control: string): string[] {
-  return readFileSync('/proc/net/unix', 'utf8').split('\n').filter((l) => l.includes(`${control}/kite-ssh-`));
+  return readFileSync('/proc/net/unix', 'utf8').split('\n').filter((l) => l.includes(`${control}/f-`));
 }
 
-const forwardDirs = (control: string) => (existsSync(control) ? readdirSync(control).filter((n) => n.startsWith('kite-ssh-')) : []);
+const forwardFiles = (control: string) => (existsSync(control) ? readdirSync(control).filter((n) => /^f-.*\.sock$/.test(n)) : []);
+
+/** remote `cat` sessions (the server is this machine) */
+const remoteSessions = () => pgrep('-x', 'cat');
 
 /** a sandbox with one app on kite-test (undeployed: `app ls -S` must ask the server to say so) */
 function sandbox(): Sandbox {
@@ -60,24 +66,30 @@ function assertAsked(r: Run): void {
   assert.equal(apps[0].status, 'undeployed', r.stderr);
 }
 
-test('a second command goes through the master the first one left: no new login, its forward cancelled', async () => {
+test('the next commands connect to the forward kept in the master the first one left: no ssh started, no new login', async () => {
   const { runtime, control } = runtimeDir();
   const config = sshConfigWith('# a copy of the rig config');
+  const ssh = sshWrapperCounting();
   const sb = sandbox();
-  const env = { XDG_RUNTIME_DIR: runtime, KITE_SSH_CONFIG: config };
+  const env = { XDG_RUNTIME_DIR: runtime, KITE_SSH_CONFIG: config, PATH: ssh.path };
   assertAsked(await sb.kite(['app', 'ls', '-S', '-m'], env));
+  assert.equal(ssh.count(), 1, 'the first command starts ssh');
   const [master, ...more] = masters(control);
   assert.ok(master, 'a master connection stays after the command');
   assert.deepEqual(more, []);
-  await until('the forward is cancelled in the master', () => forwardSockets(control).length === 0);
-  assert.deepEqual(forwardDirs(control), [], 'the forward directory is removed');
+  assert.equal(forwardFiles(control).length, 1);
+  assert.ok(forwardSockets(control).length > 0, 'its forward listens in the master');
 
-  // a new login would now fail (no such key, BatchMode): only the master can answer
+  assertAsked(await sb.kite(['app', 'ls', '-S', '-m'], env));
+  assertAsked(await sb.kite(['app', 'ls', '-S', '-m'], env));
+  assert.equal(ssh.count(), 1, 'the next commands start no ssh');
+
+  // an edited ssh config: the next command asks afresh; a new login would now
+  // fail (no such key, BatchMode), so only the same master can answer
   writeFileSync(config, readFileSync(config, 'utf8').replaceAll(/IdentityFile .*/g, `IdentityFile ${join(runtime, 'no-such-key')}`));
-  const second = await sb.kite(['app', 'ls', '-S', '-m'], env);
-  assertAsked(second);
-  assert.deepEqual(masters(control), [master], 'the same master served the second command');
-  await until('the second forward is cancelled too', () => forwardSockets(control).length === 0);
+  assertAsked(await sb.kite(['app', 'ls', '-S', '-m'], env));
+  assert.equal(ssh.count(), 2, 'after the edit, ssh was asked again');
+  assert.deepEqual(masters(control), [master], 'and the same master served it (%C unchanged)');
 });
 
 test('with ssh.persist: 0 in kite.yml every command has a connection of its own, gone with it', async () => {
@@ -89,15 +101,21 @@ test('with ssh.persist: 0 in kite.yml every command has a connection of its own,
   assert.ok(!existsSync(control) || !readdirSync(control).some((n) => n.startsWith('m-')), 'no control socket');
 });
 
-test('the master ends once idle for ssh.persist seconds', async () => {
+test('the master ends once idle for ssh.persist seconds, its kept forward with it; the next command starts anew', async () => {
   const { runtime, control } = runtimeDir();
   const sb = sandbox();
   writeFileSync(join(sb.abraDir, 'kite.yml'), 'ssh:\n  persist: 1\n');
   assertAsked(await sb.kite(['app', 'ls', '-S', '-m'], { XDG_RUNTIME_DIR: runtime }));
   const [master] = masters(control);
   assert.ok(master, 'a master was left for the next command');
+  const [forward] = forwardFiles(control);
   await until('the idle master exits', () => !masters(control).includes(master), 400);
   await until('its control socket is removed', () => !readdirSync(control).some((n) => n.startsWith('m-')));
+  assert.deepEqual(forwardSockets(control), [], 'nothing listens on the kept forward any more');
+
+  assertAsked(await sb.kite(['app', 'ls', '-S', '-m'], { XDG_RUNTIME_DIR: runtime }));
+  assert.equal(masters(control).length, 1, 'a new master');
+  assert.ok(!forwardFiles(control).includes(forward), 'the dead forward\'s file is gone, its path not reused');
 });
 
 /** a process that holds a reused connection until killed, with kite's SIGTERM handling */
@@ -128,32 +146,32 @@ async function holder(runtime: string): Promise<ChildProcess> {
 
 const exited = (child: ChildProcess) => new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
 
-test('SIGTERM: the command cancels its forward in the master and removes its directory', async () => {
+test('SIGTERM: the command ends its session; its forward stays kept in the master and serves the next command', async () => {
   const { runtime, control } = runtimeDir();
   const child = await holder(runtime);
-  assert.equal(forwardDirs(control).length, 1);
-  assert.ok(forwardSockets(control).length > 0, 'the forward listens in the master');
+  // its ssh: the mux client that asked for the forward and runs the session
+  const client = () => pgrep('-f', `^ssh .*-L ${control}/f-`);
+  assert.equal(client().length, 1);
   child.kill('SIGTERM');
   assert.equal(await exited(child), 143);
-  assert.deepEqual(forwardDirs(control), []);
-  await until('the forward is cancelled in the master', () => forwardSockets(control).length === 0);
+  await until('its ssh (and with it the session) ends', () => client().length === 0);
   assert.equal(masters(control).length, 1, 'the master stays for the next command');
+  assert.equal(forwardFiles(control).length, 1);
+  const ssh = sshWrapperCounting();
+  assertAsked(await sandbox().kite(['app', 'ls', '-S', '-m'], { XDG_RUNTIME_DIR: runtime, PATH: ssh.path }));
+  assert.equal(ssh.count(), 0, 'the next command used the kept forward');
 });
 
-test('SIGKILL: the forward left in the master is swept by the next command, its path never reused', async () => {
+test('SIGKILL: a killed command leaves only the kept forward, which the next command uses', async () => {
   const { runtime, control } = runtimeDir();
   const child = await holder(runtime);
-  const [left] = forwardDirs(control);
   child.kill('SIGKILL');
   await exited(child);
-  await sleep(300);
-  assert.deepEqual(forwardDirs(control), [left], 'a killed command cannot clean up after itself');
-  assert.ok(forwardSockets(control).some((l) => l.includes(left)), 'and its forward still listens in the master');
-
-  const sb = sandbox();
-  assertAsked(await sb.kite(['app', 'ls', '-S', '-m'], { XDG_RUNTIME_DIR: runtime }));
-  assert.ok(!forwardDirs(control).includes(left), 'the next command removed the dead one\'s directory');
-  await until('the dead forward is cancelled in the master', () => forwardSockets(control).length === 0);
+  const ssh = sshWrapperCounting();
+  assertAsked(await sandbox().kite(['app', 'ls', '-S', '-m'], { XDG_RUNTIME_DIR: runtime, PATH: ssh.path }));
+  assert.equal(ssh.count(), 0);
+  assert.equal(masters(control).length, 1);
+  await until('no ssh of the killed command is left', () => pgrep('-f', `^ssh .*-L ${control}/f-`).length === 0);
 });
 
 test('a reused connection lost (its master killed) fails the next call with an SshError', async () => {
@@ -172,6 +190,9 @@ test('a reused connection lost (its master killed) fails the next call with an S
     } finally {
       await docker.close();
     }
+    const [dead] = forwardFiles(control);
+    assertAsked(await sandbox().kite(['app', 'ls', '-S', '-m'], { XDG_RUNTIME_DIR: runtime }));
+    assert.ok(!forwardFiles(control).includes(dead), 'the next command found nothing listening, removed the file and asked afresh');
   } finally {
     if (before === undefined) delete process.env.XDG_RUNTIME_DIR;
     else process.env.XDG_RUNTIME_DIR = before;
@@ -204,9 +225,6 @@ test('a server reached through ProxyJump gets its own master, even when another 
   assert.equal(r.code, 0, r.stderr);
   assert.equal(masters(control).length, 2, 'kite-jump did not borrow kite-test\'s connection (same address, another route)');
 });
-
-/** remote `cat` sessions (the server is this machine) */
-const remoteSessions = () => pgrep('-x', 'cat');
 
 test('through a master too, the session kept beside the forward ends with the command', async () => {
   const { runtime } = runtimeDir();

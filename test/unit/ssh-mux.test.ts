@@ -3,9 +3,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cancelArgs, controlDir, controlPath, muxOptions, NO_MUX_OPTIONS, persistSetting } from '../../src/adapters/docker/ssh-mux.js';
+import { controlDir, controlPath, forgetKeptForward, keptForwardPointer, muxOptions, newKeptForward, NO_MUX_OPTIONS, persistSetting, readKeptForward, recordKeptForward } from '../../src/adapters/docker/ssh-mux.js';
 import { explainSshFailure, sshArgs } from '../../src/adapters/docker/ssh-tunnel.js';
 import { DEFAULT_SETTINGS, parseSettings } from '../../src/core/settings.js';
 
@@ -50,7 +50,35 @@ test('ssh args: a master reused or started with a bounded ControlPersist, or non
   assert.deepEqual(on.slice(-3), ['--', 'srv', 'cat'], 'the session still runs through the master');
   const off = sshArgs('srv', '/tmp/x/docker.sock', undefined, NO_MUX_OPTIONS);
   assert.ok(off.includes('ControlMaster=no') && off.includes('ControlPath=none'), 'a master of ~/.ssh/config is not used either');
-  assert.deepEqual(cancelArgs('/c/m-%C', 'srv', '/f/docker.sock', '/var/run/docker.sock', '/cfg'), ['-F', '/cfg', '-o', 'ControlPath=/c/m-%C', '-O', 'cancel', '-L', '/f/docker.sock:/var/run/docker.sock', '--', 'srv']);
+});
+
+test('a kept forward: named by a pointer per config and server, read only while its socket file is there, forgotten with it', () => {
+  const dir = scratch();
+  const config = join(dir, 'ssh_config');
+  writeFileSync(config, 'Host srv\n');
+  const pointer = keptForwardPointer(dir, 'srv', config);
+  assert.match(pointer, /\/p-[0-9a-f]{8}-[0-9a-f]{8}$/);
+  assert.notEqual(keptForwardPointer(dir, 'other', config), pointer, 'one per server name');
+  assert.equal(readKeptForward(pointer), undefined, 'none yet');
+
+  const forward = newKeptForward(dir);
+  assert.match(forward, /\/f-[0-9a-f]{16}\.sock$/);
+  assert.notEqual(newKeptForward(dir), forward, 'a path is never reused');
+  recordKeptForward(pointer, forward);
+  assert.equal(readKeptForward(pointer), undefined, 'a pointer to a socket that is not there names nothing');
+  writeFileSync(forward, '');
+  assert.equal(readKeptForward(pointer), forward);
+
+  writeFileSync(pointer, '../../etc/passwd');
+  assert.equal(readKeptForward(pointer), undefined, 'a pointer names a forward of this directory, nothing else');
+  recordKeptForward(pointer, forward);
+
+  utimesSync(config, new Date(), new Date(Date.now() + 5000));
+  assert.notEqual(keptForwardPointer(dir, 'srv', config), pointer, 'after an edit of the ssh config the next command asks afresh');
+
+  forgetKeptForward(pointer, forward);
+  assert.equal(existsSync(forward), false);
+  assert.equal(existsSync(pointer), false);
 });
 
 test('kite.yml ssh.persist: seconds, 0 or false for none, anything else refused naming the key', async () => {

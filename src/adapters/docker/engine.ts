@@ -1,8 +1,11 @@
-// The real DockerPort: the Engine API through dockerode's modem, over a local
-// unix socket or an SSH tunnel's socket, with the API version negotiated once.
+// The real DockerPort: the Engine API through docker-modem (dockerode's
+// transport: requests, statuses, streams), over a local unix socket or an SSH
+// tunnel's socket, with the API version negotiated once. kite speaks to the
+// endpoints itself, so dockerode's object wrappers (and their tar and
+// buildkit dependencies) are not loaded.
 
-import { request } from 'node:http';
-import type DockerodeT from 'dockerode';
+import { Agent, request, type AgentOptions } from 'node:http';
+import type DockerModem from 'docker-modem';
 import type { DistributionInspect, DockerPort, Filters, Info, Network, NodeSpec, PruneKind, PruneReport, Service, ServiceLogLine, ServiceLogOptions, SwarmInspect, SwarmJoinRequest, SwarmNode, SwarmObject, Task, Volume } from '../../ports/docker.js';
 import type { ConfigSpec, NetworkCreate, SecretSpec, ServiceSpec } from '../../core/convert/swarm-types.js';
 import { DockerApiError, SshError, type KiteError } from '../../core/errors.js';
@@ -29,9 +32,18 @@ function compareApi(a: string, b: string): number {
   return am !== bm ? am - bm : an - bn;
 }
 
-function ping(socketPath: string): Promise<string | undefined> {
+/**
+ * One keep-alive agent per client. servername '': there is no TLS on a unix
+ * socket, and without it node tests the host ('localhost') with its IPv6
+ * regular expression, compiled on first use (~5 ms of every command).
+ */
+function socketAgent(): Agent {
+  return new Agent({ keepAlive: true, servername: '' } as AgentOptions);
+}
+
+function ping(socketPath: string, agent: Agent): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath, path: '/_ping', method: 'GET', timeout: 15_000 }, (res) => {
+    const req = request({ socketPath, agent, path: '/_ping', method: 'GET', timeout: 15_000 }, (res) => {
       res.resume();
       resolve(res.headers['api-version'] as string | undefined);
     });
@@ -53,9 +65,9 @@ export interface ConnectOptions {
 
 /** Open a client for a server name: `default` is the local daemon, anything else goes over SSH. */
 export async function connectDocker(server: string, opts: ConnectOptions = {}): Promise<DockerPort> {
-  // loading dockerode costs CPU (~15 ms bundled, ~80 ms from node_modules): do it while ssh connects
-  const dockerode = import('dockerode');
-  dockerode.catch(() => undefined);
+  // loading the modem costs CPU: do it while ssh connects
+  const modemModule = import('docker-modem');
+  modemModule.catch(() => undefined);
   let tunnel: Tunnel | undefined;
   let socketPath: string;
   if (server === LOCAL_SERVER) {
@@ -64,19 +76,32 @@ export async function connectDocker(server: string, opts: ConnectOptions = {}): 
     tunnel = await openTunnel(server, { sshConfig: opts.sshConfig, persistSeconds: opts.persistSeconds });
     socketPath = tunnel.socketPath;
   }
+  const agent = socketAgent();
   let serverVersion: string | undefined;
   try {
-    serverVersion = await ping(socketPath);
+    serverVersion = await ping(socketPath, agent).catch(async (e: unknown) => {
+      if (!tunnel?.reused) throw e;
+      // a kept forward whose master is gone (or that no longer answers): ask afresh
+      tunnel.reused.forget();
+      tunnel = await openTunnel(server, { sshConfig: opts.sshConfig, persistSeconds: opts.persistSeconds, fresh: true });
+      socketPath = tunnel.socketPath;
+      return ping(socketPath, agent);
+    });
   } catch (e) {
+    if (e instanceof SshError) {
+      agent.destroy();
+      throw e;
+    }
     tunnel?.close();
+    agent.destroy();
     const msg = (e as Error).message;
     if (tunnel) throw new SshError(server, `the Docker daemon did not answer over SSH: ${msg}`, 'is Docker running on the server?');
     throw new DockerApiError(`cannot reach the local Docker daemon at ${socketPath}: ${msg}`);
   }
-  const { default: Docker } = await dockerode;
+  const { default: Modem } = await modemModule;
   const version = negotiateVersion(serverVersion);
-  const docker = new Docker({ socketPath, version: `v${version}` });
-  return new Engine(server, version, docker, tunnel, opts.registryAuth ?? dockerConfigAuth());
+  const modem = new Modem({ socketPath, version: `v${version}`, agent });
+  return new Engine(server, version, modem, agent, tunnel, opts.registryAuth ?? dockerConfigAuth());
 }
 
 export function localDockerSocket(): string {
@@ -109,7 +134,8 @@ class Engine implements DockerPort {
   constructor(
     readonly server: string,
     readonly apiVersion: string,
-    private readonly docker: DockerodeT,
+    private readonly modem: DockerModem,
+    private readonly agent: Agent,
     private readonly tunnel?: Tunnel,
     private readonly registryAuth: RegistryAuthSource = async () => undefined,
   ) {}
@@ -119,7 +145,7 @@ class Engine implements DockerPort {
     if (lost) return Promise.reject(lost);
     const statusCodes: Record<number, boolean | string> = { 200: true, 201: true, 204: true, 304: true, ...o.statusCodes };
     return new Promise<T>((resolve, reject) => {
-      this.docker.modem.dial(
+      this.modem.dial(
         {
           path: o.path + '?',
           method: o.method,
@@ -183,7 +209,7 @@ class Engine implements DockerPort {
     const lost = this.tunnel?.lost();
     if (lost) throw lost;
     const raw = await new Promise<Buffer>((resolve, reject) => {
-      this.docker.modem.dial(
+      this.modem.dial(
         {
           path: `/services/${encodeURIComponent(id)}/logs?`,
           method: 'GET',
@@ -212,7 +238,7 @@ class Engine implements DockerPort {
     let res: NodeJS.ReadableStream & { destroy(): void };
     try {
       res = await new Promise((resolve, reject) => {
-        this.docker.modem.dial(
+        this.modem.dial(
           {
             path: `/services/${encodeURIComponent(id)}/logs?`,
             method: 'GET',
@@ -330,7 +356,7 @@ class Engine implements DockerPort {
   }
   /** what the streaming calls in attach.ts need from this client */
   private raw(): RawDialer {
-    return { modem: this.docker.modem, lost: () => this.tunnel?.lost(), translate: (e) => this.translate(e) };
+    return { modem: this.modem, lost: () => this.tunnel?.lost(), translate: (e) => this.translate(e) };
   }
 
   async prune(kind: PruneKind, opts: { filters?: Filters; all?: boolean } = {}): Promise<PruneReport> {
@@ -346,6 +372,7 @@ class Engine implements DockerPort {
   }
 
   async close(): Promise<void> {
+    this.agent.destroy();
     this.tunnel?.close();
   }
 }

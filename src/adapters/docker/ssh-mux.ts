@@ -10,37 +10,39 @@
 // else /tmp/kite-<uid>), mode 0700 and owned by us, checked every time, never
 // followed through a symlink. Unix socket paths are limited to ~104–108
 // bytes, so the names are short:
-//   m-<tag>-<%C>                     the control socket of a master: one per
-//                                    ssh config file and server name (the
-//                                    tag), and resolved host/port/user (%C,
-//                                    ssh's hash of them). The server name
-//                                    counts: two aliases of one address may
-//                                    reach different machines (ProxyJump).
-//   kite-ssh-<pid>-<random>/docker.sock
-//                                    one command's forward of the server's
-//                                    Docker socket, asked of the master
+//   m-<tag>-<%C>       the control socket of a master: one per ssh config file
+//                      and server name (the tag), and resolved host/port/user
+//                      (%C, ssh's hash of them). The server name counts: two
+//                      aliases of one address may reach different machines
+//                      (ProxyJump).
+//   f-<random>.sock    a forward of the server's Docker socket, kept in the
+//                      master: the first command asks the master for it, the
+//                      commands after it connect to it directly and start no
+//                      ssh at all
+//   p-<tag>-<stamp>    which f-….sock is the kept forward of that server: its
+//                      name, written once the forward listens. The stamp is a
+//                      hash of the ssh config files' modification times, so
+//                      after an edit of ~/.ssh/config (another HostName, say)
+//                      the next command asks afresh, and ssh's %C then picks
+//                      the master that fits the new config.
 //
-// A forward that a client asks of a master lives on in the master after the
-// client exits. So each command cancels its forward when it ends (`ssh -O
-// cancel`), Ctrl-C and SIGTERM included, and removes its directory. A command
-// killed with SIGKILL cannot: its directory (named after its pid) is swept by
-// the next command that connects, which cancels the forward in the masters
-// and removes the directory. The path of a stale forward is never reused: each
-// command makes a fresh random directory, and once the directory is gone
-// nothing can connect to the old listener.
+// A kept forward lives as long as its master: ssh counts a listening forward
+// as idle, so the master still ends `ssh.persist` seconds after its last
+// connection closed, and the forward with it. Its socket file may stay; the
+// next command finds nothing listening there, removes it and asks afresh. A
+// path is never reused: each forward gets a fresh random name, so a forward
+// whose file was removed can never be confused with a live one.
 
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { DEFAULT_SSH_PERSIST_SECONDS } from '../../core/ssh-config.js';
 
 /** ssh's temporary control socket name adds 17 bytes; sun_path is 104 bytes on BSDs, 108 on Linux */
 const MAX_SOCKET_PATH = 100;
 /** `m-` + 8 hex + `-` + 40 hex (%C) + `.` + 16 random (ssh's temporary name while binding) */
 const CONTROL_NAME_LENGTH = 2 + 8 + 1 + 40 + 17;
-
-export const FORWARD_DIR_PREFIX = 'kite-ssh-';
 
 /**
  * kite's private control directory, created if missing; undefined when it
@@ -74,8 +76,58 @@ function ensurePrivateDir(dir: string, uid: number): boolean {
 
 /** the ControlPath of a server's master: per ssh config file and server name, then ssh's hash of host, port and user */
 export function controlPath(dir: string, server: string, sshConfig?: string): string {
-  const tag = createHash('sha256').update(`${sshConfig ?? '~/.ssh/config'}\0${server}`).digest('hex').slice(0, 8);
-  return join(dir, `m-${tag}-%C`);
+  return join(dir, `m-${serverTag(server, sshConfig)}-%C`);
+}
+
+const hash8 = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
+const serverTag = (server: string, sshConfig?: string) => hash8(`${sshConfig ?? '~/.ssh/config'}\0${server}`);
+
+/** the modification times of the ssh config files that decide where a server name leads */
+function configStamp(sshConfig?: string): string {
+  const files = [sshConfig ?? join(homedir(), '.ssh', 'config'), '/etc/ssh/ssh_config'];
+  return hash8(files.map((f) => { try { return String(statSync(f).mtimeMs); } catch { return '-'; } }).join('\0'));
+}
+
+/** the file naming a server's kept forward (see the top of this file) */
+export function keptForwardPointer(dir: string, server: string, sshConfig?: string): string {
+  return join(dir, `p-${serverTag(server, sshConfig)}-${configStamp(sshConfig)}`);
+}
+
+const KEPT_FORWARD = /^f-[0-9a-f]{16}\.sock$/;
+
+/** a fresh path for a forward to keep in the master */
+export function newKeptForward(dir: string): string {
+  return join(dir, `f-${randomBytes(8).toString('hex')}.sock`);
+}
+
+/** the kept forward a pointer names, if its socket file is there */
+export function readKeptForward(pointer: string): string | undefined {
+  let name: string;
+  try {
+    name = readFileSync(pointer, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+  if (!KEPT_FORWARD.test(name)) return undefined;
+  const path = join(dirname(pointer), name);
+  return existsSync(path) ? path : undefined;
+}
+
+/** name a listening forward as the server's kept one (atomically: a reader sees the old name or the new) */
+export function recordKeptForward(pointer: string, socketPath: string): void {
+  const tmp = `${pointer}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, basename(socketPath), { mode: 0o600 });
+    renameSync(tmp, pointer);
+  } catch {
+    rmSync(tmp, { force: true }); // the next command asks afresh
+  }
+}
+
+/** a kept forward that did not answer: its file and the pointer to it go */
+export function forgetKeptForward(pointer: string, socketPath: string): void {
+  rmSync(socketPath, { force: true });
+  if (readKeptForward(pointer) === undefined) rmSync(pointer, { force: true });
 }
 
 /** the options that make one ssh command use (or become) the master */
@@ -85,57 +137,6 @@ export function muxOptions(path: string, persistSeconds: number): string[] {
 
 /** reuse off: a connection of its own, whatever ~/.ssh/config says about masters */
 export const NO_MUX_OPTIONS = ['-o', 'ControlMaster=no', '-o', 'ControlPath=none'];
-
-/** `ssh -O cancel` of one forward in a master */
-export function cancelArgs(path: string, destination: string, socketPath: string, remoteSocket: string, sshConfig?: string): string[] {
-  const args = ['-o', `ControlPath=${path}`, '-O', 'cancel', '-L', `${socketPath}:${remoteSocket}`, '--', destination];
-  return sshConfig ? ['-F', sshConfig, ...args] : args;
-}
-
-/** run ssh on its own, not waited for: it finishes even when kite is exiting */
-export function spawnDetached(args: string[]): void {
-  try {
-    spawn('ssh', args, { stdio: 'ignore', detached: true }).unref();
-  } catch {
-    /* no ssh: nothing to cancel either */
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Forwards left by commands that were killed (SIGKILL): cancel them in every
- * master of the directory and remove their directories. Returns the
- * directories removed.
- */
-export function sweepStaleForwards(dir: string, remoteSocket: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const stale = names.filter((n) => {
-    const m = new RegExp(`^${FORWARD_DIR_PREFIX}(\\d+)-`).exec(n);
-    return m !== null && Number(m[1]) !== process.pid && !alive(Number(m[1]));
-  });
-  if (stale.length === 0) return [];
-  const masters = names.filter((n) => /^m-[0-9a-f]{8}-[0-9a-f]+$/.test(n)).map((n) => join(dir, n));
-  for (const name of stale) {
-    const socketPath = join(dir, name, 'docker.sock');
-    // -F none: the control socket is named literally, no config to read
-    for (const master of masters) spawnDetached(['-F', 'none', '-S', master, '-O', 'cancel', '-L', `${socketPath}:${remoteSocket}`, 'kite-sweep']);
-    rmSync(join(dir, name), { recursive: true, force: true });
-  }
-  return stale.map((n) => join(dir, n));
-}
 
 /**
  * `ssh.persist` from $ABRA_DIR/kite.yml: seconds an idle connection is kept

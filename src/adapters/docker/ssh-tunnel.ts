@@ -16,18 +16,22 @@
 // record the interruption, and closes it itself.
 //
 // Connections are reused across commands through ssh's ControlMaster (see
-// ssh-mux.ts): the forward is then asked of a master kept in the background
-// for `ssh.persist` seconds, and cancelled when the command ends. The `cat`
-// session still runs per command, through the master: it keeps the master
-// busy (not idle) while the command runs, it set TCP_NODELAY on the master's
-// connection once and for all, and it still ends when kite dies.
+// ssh-mux.ts): the first command starts a master, kept in the background for
+// `ssh.persist` seconds, and asks it for a forward that stays in the master;
+// the commands after it connect to that forward's socket directly, with no
+// ssh process of their own (no handshake, no process started: a warm command
+// pays only its API calls). The first command's `cat` session set
+// TCP_NODELAY on the master's connection once and for all, and each open API
+// connection through the forward keeps the master busy (not idle).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SshError } from '../../core/errors.js';
-import { cancelArgs, controlDir, controlPath, FORWARD_DIR_PREFIX, muxOptions, NO_MUX_OPTIONS, spawnDetached, sweepStaleForwards } from './ssh-mux.js';
+import { controlDir, controlPath, forgetKeptForward, keptForwardPointer, muxOptions, newKeptForward, NO_MUX_OPTIONS, readKeptForward, recordKeptForward } from './ssh-mux.js';
+
+const FORWARD_DIR_PREFIX = 'kite-ssh-';
 
 export const REMOTE_DOCKER_SOCKET = '/var/run/docker.sock';
 /** the session kept open beside the forward, see above */
@@ -38,6 +42,8 @@ export interface Tunnel {
   /** set once ssh has exited; requests after that fail with this error */
   lost(): SshError | undefined;
   close(): void;
+  /** a master's kept forward, connected to directly; forget() it when it does not answer */
+  reused?: { forget(): void };
 }
 
 /** `user@host:port` (abra's older form) becomes an ssh URL; aliases pass as is. */
@@ -114,14 +120,21 @@ export interface TunnelOptions {
   timeoutMs?: number;
   /** reuse a master connection kept this many seconds after its last use; 0 or unset: a connection of its own */
   persistSeconds?: number;
+  /** ask the master for a new forward even when one is kept (the kept one did not answer) */
+  fresh?: boolean;
 }
 
 export async function openTunnel(server: string, opts: TunnelOptions = {}): Promise<Tunnel> {
   const muxDir = opts.persistSeconds ? controlDir() : undefined;
-  if (muxDir) sweepStaleForwards(muxDir, REMOTE_DOCKER_SOCKET);
+  const pointer = muxDir ? keptForwardPointer(muxDir, server, opts.sshConfig) : undefined;
+  const kept = pointer && !opts.fresh ? readKeptForward(pointer) : undefined;
+  if (pointer && kept) {
+    return { socketPath: kept, lost: () => undefined, close: () => undefined, reused: { forget: () => forgetKeptForward(pointer, kept) } };
+  }
   const master = muxDir ? controlPath(muxDir, server, opts.sshConfig) : undefined;
-  const dir = muxDir ? mkdtempSync(join(muxDir, `${FORWARD_DIR_PREFIX}${process.pid}-`)) : mkdtempSync(join(tmpdir(), FORWARD_DIR_PREFIX));
-  const socketPath = join(dir, 'docker.sock');
+  // through a master, the forward is kept there for the next commands; without one it is this command's own
+  const dir = muxDir ? undefined : mkdtempSync(join(tmpdir(), FORWARD_DIR_PREFIX));
+  const socketPath = muxDir ? newKeptForward(muxDir) : join(dir!, 'docker.sock');
   const mux = master ? muxOptions(master, opts.persistSeconds ?? 0) : NO_MUX_OPTIONS;
   const child: ChildProcess = spawn('ssh', sshArgs(server, socketPath, opts.sshConfig, mux), {
     stdio: ['pipe', 'ignore', 'pipe'],
@@ -132,15 +145,8 @@ export async function openTunnel(server: string, opts: TunnelOptions = {}): Prom
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
   let lostError: SshError | undefined;
   let closing = false;
-  let cancelled = false;
-  // the forward lives in the master, not in our ssh: cancel it there (once)
-  const cancelForward = () => {
-    if (!master || cancelled) return;
-    cancelled = true;
-    spawnDetached(cancelArgs(master, sshDestination(server), socketPath, REMOTE_DOCKER_SOCKET, opts.sshConfig));
-  };
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
-  const onProcessExit = () => { child.kill(); cancelForward(); cleanup(); };
+  const cleanup = () => { if (dir) rmSync(dir, { recursive: true, force: true }); };
+  const onProcessExit = () => { child.kill(); cleanup(); };
   process.once('exit', onProcessExit);
 
   const exited = new Promise<number | null>((resolve) => {
@@ -169,20 +175,19 @@ export async function openTunnel(server: string, opts: TunnelOptions = {}): Prom
     }
     if (Date.now() > deadline) {
       child.kill();
-      cancelForward();
       cleanup();
       throw new SshError(server, 'timed out opening the SSH connection', 'check that `ssh <server>` works without a prompt');
     }
     await new Promise((r) => setTimeout(r, 3));
   }
+  if (pointer) recordKeptForward(pointer, socketPath);
 
   return {
     socketPath,
     lost: () => lostError,
     close() {
       closing = true;
-      child.kill();
-      cancelForward();
+      child.kill(); // ends the session; a kept forward stays in the master
       cleanup();
       process.removeListener('exit', onProcessExit);
       // a mux client handed its stdio to the master, which holds it until the
