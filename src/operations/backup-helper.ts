@@ -54,7 +54,13 @@ export function helperServiceSpec(spec: HelperSpec, name: string): ServiceSpec {
       ContainerSpec: {
         Image: spec.image,
         Command: ['sh', '-c', `set -eu\n(set -o pipefail) 2>/dev/null && set -o pipefail\n${spec.script}`],
-        Env: spec.env,
+        // removing the service stops the container with SIGINT, which Docker's
+        // init (tini) passes to the whole process group: restic ends cleanly
+        // and removes its lock from the repository
+        Init: true,
+        StopSignal: 'SIGINT',
+        StopGracePeriod: 60e9,
+        Env: [...spec.env, 'TINI_KILL_PROCESS_GROUP=1'],
         Hostname: HELPER_HOSTNAME,
         Mounts: spec.mounts,
         Secrets: spec.secrets,

@@ -78,9 +78,12 @@ rm -rf ${shQuote(`${v.live}/${STAGE}`)}`;
     })
     .join('\n');
   const cleanup = items.map((v) => shQuote(`${v.live}/${STAGE}`)).join(' ');
-  return `fail() { echo "kite: $1" >&2; rm -rf ${cleanup}; exit 40; }
+  return `fail() { trap '' INT TERM; echo "kite: $1" >&2; rm -rf ${cleanup}; exit 40; }
+trap 'fail "interrupted: the live data was not changed"' INT TERM
 movein() { for f in "$1"/* "$1"/.[!.]* "$1"/..?*; do if [ -e "$f" ] || [ -L "$f" ]; then mv "$f" "$2"/; fi; done; }
 ${stage}
+# the swap is renames: it is not interrupted (children inherit the ignored signals)
+trap '' INT TERM
 echo "kite: staged; replacing the live data" >&2
 ${swap}
 `;

@@ -7,11 +7,12 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, SERVER, Sandbox, docker, purgeStack, serviceTaskIds } from './harness.js';
+import { closedPort } from './ssh-fixtures.js';
 
 const DOMAIN = 'bk.kite.test';
 const STACK = 'bk_kite_test';
@@ -24,10 +25,23 @@ function kiteYml(sandbox: Sandbox, body: string): void {
   writeFileSync(join(sandbox.abraDir, 'kite.yml'), `backups:\n  image: kite-test/restic:latest\n${body}`);
 }
 
+/** the container of the app service's one running task (waits for it: a redeploy or a restore replaces it) */
+function appContainer(): string {
+  for (let i = 0; i < 120; i++) {
+    const tasks = docker('service', 'ps', `${STACK}_app`, '--filter', 'desired-state=running', '-q').split('\n').filter(Boolean);
+    if (tasks.length === 1) {
+      const status = JSON.parse(docker('inspect', tasks[0], '--format', '{{json .Status}}')) as { State: string; ContainerStatus?: { ContainerID?: string } };
+      const [state, id] = [status.State, status.ContainerStatus?.ContainerID];
+      if (state === 'running' && id && docker('inspect', id, '--format', '{{.State.Running}}') === 'true') return id;
+    }
+    execFileSync('sleep', ['0.5']);
+  }
+  throw new Error(`${STACK}_app has no running container`);
+}
+
 /** run a shell line in the app's running container */
 function inApp(script: string): string {
-  const id = docker('ps', '-q', '--filter', `name=${STACK}_app.`).split('\n')[0];
-  return docker('exec', id, 'sh', '-c', script);
+  return docker('exec', appContainer(), 'sh', '-c', script);
 }
 
 function sums(): string {
@@ -55,6 +69,7 @@ function cleanup(): void {
   dropPasswordSecrets();
   rmSync(REPO, { recursive: true, force: true });
   rmSync(SFTP_REPO_DIR, { recursive: true, force: true });
+  rmSync(`${REPO}-wrong`, { recursive: true, force: true });
 }
 
 async function snapshots(sandbox = sb): Promise<{ id: string; time: string; version: string; volumes: string[] }[]> {
@@ -152,6 +167,61 @@ test('bad input changes nothing: unknown snapshot, a volume not in the recipe or
   assert.equal(notIn.code, 5);
   assert.match(notIn.stderr, /holds no volume "cache"/);
   assert.deepEqual(serviceTaskIds(`${STACK}_app`), tasks, 'no service was stopped');
+});
+
+test('Ctrl-C while a restore has the services stopped starts them again', async () => {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/kite.js'), 'app', 'restore', DOMAIN], {
+    env: { ...process.env, ABRA_DIR: sb.abraDir, KITE_SSH_CONFIG: join(ROOT, '.rig/ssh_config'), NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  let sent = false;
+  const code = await new Promise<number>((done) => {
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (!sent && /stopping bk_kite_test_app/.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.on('close', (c) => done(c ?? -1));
+  });
+  assert.ok(sent, stderr);
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /starting bk_kite_test_app/);
+  assert.equal(docker('service', 'inspect', `${STACK}_app`, '--format', '{{.Spec.Mode.Replicated.Replicas}}'), '1');
+  assert.ok(appContainer(), 'the app runs again');
+  assert.equal(inApp('ls -a /data').includes('.kite-restore'), false, 'no staging directory is left in the volume');
+});
+
+test('a repository that refuses the password, or cannot be reached: a clear error before any hook runs', async () => {
+  const other = new Sandbox();
+  kiteYml(other, `  repository: ${REPO}-wrong\n`);
+  assert.equal((await other.kite(['server', 'add', SERVER])).code, 0);
+  writeFileSync(other.envPath(DOMAIN), sb.readEnv(DOMAIN));
+  assert.equal((await other.kite(['app', 'backup', 'create', DOMAIN])).code, 0);
+  // the operator's copy and the server's secret now hold another password
+  const file = join(other.abraDir, 'backups', readdirSync(join(other.abraDir, 'backups'))[0]);
+  writeFileSync(file, 'not-the-password\n');
+  const secret = docker('secret', 'ls', '--filter', 'label=kite.backup=password', '--format', '{{.Name}} {{.Labels}}').split('\n').find((l) => l.includes(`${REPO}-wrong`))?.split(' ')[0];
+  docker('secret', 'rm', secret ?? 'none');
+  const wrong = await other.kite(['app', 'backup', 'create', DOMAIN]);
+  assert.notEqual(wrong.code, 0);
+  assert.match(wrong.stderr, /refuses the password/);
+  assert.doesNotMatch(wrong.stderr, /pre-hook/);
+  const restore = await other.kite(['app', 'restore', DOMAIN]);
+  assert.match(restore.stderr, /refuses the password/);
+  assert.doesNotMatch(restore.stderr, /stopping/);
+
+  const port = await closedPort();
+  const away = new Sandbox();
+  kiteYml(away, `  servers:\n    ${SERVER}:\n      repository: sftp://root@127.0.0.1:${port}//nowhere\n      ssh_key: ${join(ROOT, '.rig/ssh/id_ed25519')}\n`);
+  assert.equal((await away.kite(['server', 'add', SERVER])).code, 0);
+  writeFileSync(away.envPath(DOMAIN), sb.readEnv(DOMAIN));
+  const r = await away.kite(['app', 'backup', 'create', DOMAIN]);
+  assert.equal(r.code, 4, r.stderr);
+  assert.ok(r.stderr.includes(`cannot open the backup repository sftp://root@127.0.0.1:${port}//nowhere from kite-test`), r.stderr);
+  assert.doesNotMatch(r.stderr, /pre-hook/);
 });
 
 test('a failing pre-hook fails the backup and leaves no snapshot', async () => {
