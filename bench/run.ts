@@ -7,8 +7,10 @@
 //      one `docker service ls` of the same daemon over SSH (bench/app-ls.ts)
 //   5. a redeploy where nothing changed (`kite app deploy --force`) vs
 //      `docker -H ssh://… stack deploy` of the same compose
+//   6. `kite recipe test` of the test recipe: each level's time vs its
+//      waiting on Swarm (bench/recipe-test.ts)
 // Prints a table of medians and ratios; JSON with --json. Names pick benchmarks:
-// `npm run bench -- calls` (startup, calls, deploy, redeploy, app-ls).
+// `npm run bench -- calls` (startup, calls, deploy, redeploy, app-ls, recipe-test).
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { parseEnvFile } from '../src/core/env-file.js';
 import { readAbraShExports } from '../src/core/abra-sh.js';
 import { benchAppLs, sshWrapperDir } from './app-ls.js';
 import { benchMultinode } from './multinode.js';
+import { benchRecipeTest } from './recipe-test.js';
 import { benchWeb } from './web.js';
 import { median, type Row } from './stats.js';
 
@@ -255,6 +258,7 @@ const BENCHES: Record<string, () => Promise<Row[]>> = {
   'app-ls': benchAppLs,
   // the 3-node lab (scripts/lab.sh): deploy and `server nodes` (bench/multinode.ts)
   multinode: benchMultinode,
+  'recipe-test': benchRecipeTest,
   // `kite web`: the apps page of 50 apps on 2 servers in Chromium vs `kite app ls -S`, and the JS it ships (bench/web.ts)
   web: benchWeb,
 };

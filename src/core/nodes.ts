@@ -111,6 +111,8 @@ export interface TaskMove {
   /** hostname of the node the task now runs on; undefined: not running anywhere yet */
   to?: string;
   state: string;
+  /** it can run nowhere else (pinned to this node, or no other node matches): it waits for the node */
+  waits?: boolean;
 }
 
 /**
@@ -118,11 +120,12 @@ export interface TaskMove {
  * slot), the task of the same service and slot (or for global services, none)
  * that now runs elsewhere.
  */
-export function taskMoves(before: Task[], after: Task[], nodeId: string, hostnames: Map<string, string>, serviceNames: Map<string, string>): TaskMove[] {
+export function taskMoves(before: Task[], after: Task[], nodeId: string, hostnames: Map<string, string>, serviceNames: Map<string, string>, nowhereElse: Set<string> = new Set()): TaskMove[] {
   const moved = before.filter((t) => t.NodeID === nodeId && t.DesiredState === 'running');
   return moved.map((t) => {
     const service = serviceNames.get(t.ServiceID) ?? t.ServiceID;
     if (!t.Slot) return { service, state: 'global: not moved (one task per node)' };
+    if (nowhereElse.has(t.ServiceID)) return { service, slot: t.Slot, state: `waits: it can only run on ${hostnames.get(nodeId) ?? nodeId}`, waits: true };
     const next = after.find((a) => a.ServiceID === t.ServiceID && a.ID !== t.ID && a.DesiredState === 'running' && a.NodeID !== nodeId && (t.Slot === undefined || a.Slot === t.Slot));
     return { service, slot: t.Slot, to: next?.NodeID ? hostnames.get(next.NodeID) ?? next.NodeID : undefined, state: next?.Status.State ?? 'not scheduled' };
   });

@@ -33,10 +33,17 @@ export interface DeployFailure {
   logs: string[];
 }
 
-/** A clock that adds up the time spent sleeping: kite's waits on the swarm (convergence polls, retries). */
-export function countingClock(clock: Clock): { clock: Clock; waitedMs(): number } {
+/**
+ * A clock that adds up the time spent sleeping: kite's waits on the swarm
+ * (convergence polls, retries); `add` counts other waits (an undeploy waiting
+ * for tasks and networks to go, volumes to be released).
+ */
+export function countingClock(clock: Clock): { clock: Clock; waitedMs(): number; add(ms: number): void } {
   let waited = 0;
   return {
+    add: (ms) => {
+      waited += ms;
+    },
     clock: {
       now: () => clock.now(),
       sleep: async (ms, signal) => {
@@ -61,7 +68,7 @@ export class TestApp {
     readonly server: string,
     readonly domain: string,
     stack: string,
-    readonly opts: { env: Record<string, string>; timeoutSeconds?: number; signal?: AbortSignal },
+    readonly opts: { env: Record<string, string>; timeoutSeconds?: number; signal?: AbortSignal; waited?: (ms: number) => void },
   ) {
     this.stack = stack;
   }
@@ -97,9 +104,12 @@ export class TestApp {
   async *undeploy(): AsyncGenerator<DeployEvent, void> {
     const ref = this.ports.apps.findApp(this.domain);
     const lock = await lockApp(this.ports, ref, this.docker, 'recipe test undeploy', { waitSeconds: 60 });
+    const start = this.ports.clock.now();
     try {
+      // removing the services is quick; the rest is waiting for Swarm to stop tasks and free networks
       yield* undeploy(this.stack, this.domain, this.docker);
     } finally {
+      this.opts.waited?.(this.ports.clock.now() - start);
       await lock.release();
     }
   }
@@ -112,7 +122,13 @@ export class TestApp {
     const removed: string[] = [];
     try {
       const plan = await planRemoval(this.docker, this.stack, this.domain, secrets);
-      for await (const r of executeRemoval(this.ports.apps, this.docker, plan, ref)) removed.push(`${r.object} ${r.name}`);
+      const start = this.ports.clock.now();
+      try {
+        // mostly waiting for the volumes to be let go by containers that are stopping
+        for await (const r of executeRemoval(this.ports.apps, this.docker, plan, ref)) removed.push(`${r.object} ${r.name}`);
+      } finally {
+        this.opts.waited?.(this.ports.clock.now() - start);
+      }
     } finally {
       await lock.release();
     }

@@ -94,7 +94,7 @@ export async function* recipeTest(ports: RecipeTestPorts, input: RecipeTestInput
   try {
     const tests = parseTestFile(ports.recipeFiles.readText(snapshot.dir, TEST_FILE), `${join(ensured.dir, TEST_FILE)} (at ${version})`);
     yield { type: 'info', message: `testing ${input.recipe} ${version} on ${input.server} as ${domain}${ports.recipeFiles.readText(snapshot.dir, TEST_FILE) === undefined ? ` (no ${TEST_FILE}: convergence, healthchecks and volumes as markers only)` : ''}` };
-    app = new TestApp(testPorts, docker, input.recipe, input.server, domain, stack, { env: tests.env, timeoutSeconds: tests.timeoutSeconds, signal: input.signal });
+    app = new TestApp(testPorts, docker, input.recipe, input.server, domain, stack, { env: tests.env, timeoutSeconds: tests.timeoutSeconds, signal: input.signal, waited: counting.add });
     const t: Run = { ports: testPorts, app, docker, tests, version, tags, snapshotDir: snapshot.dir, recipe: input.recipe, marker: `kite-marker-${ports.clock.now().toString(36)}`, installed: false, signal: input.signal };
 
     const step = async function* (name: StepName, body: () => AsyncGenerator<RecipeTestEvent, Outcome>): Events {

@@ -6,6 +6,7 @@ import type { DockerPort, SwarmNode } from '../ports/docker.js';
 import type { Clock } from '../ports/clock.js';
 import { applyLabelEdit, findNode, nodeHostname, nodeRows, taskMoves, tasksLeftOn, type LabelEdit, type NodeRow, type TaskMove } from '../core/nodes.js';
 import { ConflictError, DockerApiError, UsageError } from '../core/errors.js';
+import { eligibleNodes, pinnedNodeId } from '../core/placement.js';
 
 export async function listNodes(docker: DockerPort): Promise<NodeRow[]> {
   const [nodes, tasks] = await Promise.all([managerCall(docker, () => docker.listNodes()), docker.listTasks({ 'desired-state': ['running'] })]);
@@ -70,7 +71,7 @@ export async function* drainNode(ports: { docker: DockerPort; clock: Clock }, re
     const tasks = await docker.listTasks({ 'desired-state': ['running'] });
     const left = tasksLeftOn(tasks, node.ID).length;
     const moves = await describeMoves(docker, before, tasks, node.ID);
-    const settled = left === 0 && moves.every((m) => m.state === 'running' || m.slot === undefined);
+    const settled = left === 0 && moves.every((m) => m.state === 'running' || m.slot === undefined || m.waits);
     if (settled) {
       yield { type: 'moved', node: hostname, moves };
       return;
@@ -87,7 +88,9 @@ export async function* drainNode(ports: { docker: DockerPort; clock: Clock }, re
 
 async function describeMoves(docker: DockerPort, before: Parameters<typeof taskMoves>[0], after: Parameters<typeof taskMoves>[1], nodeId: string): Promise<TaskMove[]> {
   const [nodes, services] = await Promise.all([docker.listNodes(), docker.listServices()]);
-  return taskMoves(before, after, nodeId, new Map(nodes.map((n) => [n.ID, nodeHostname(n)])), new Map(services.map((s) => [s.ID, s.Spec.Name])));
+  // a service no other node can take (pinned here, or its constraints match no other) waits for this one
+  const nowhereElse = new Set(services.filter((s) => eligibleNodes(s.Spec, nodes.filter((n) => n.ID !== nodeId)).length === 0).map((s) => s.ID));
+  return taskMoves(before, after, nodeId, new Map(nodes.map((n) => [n.ID, nodeHostname(n)])), new Map(services.map((s) => [s.ID, s.Spec.Name])), nowhereElse);
 }
 
 export async function activateNode(docker: DockerPort, ref: string): Promise<{ node: string; changed: boolean }> {
@@ -151,6 +154,15 @@ export async function* removeNode(ports: { docker: DockerPort; clock: Clock; nod
   if (node.Spec.Role === 'manager') throw new UsageError(`${hostname} is a manager: demote it first (docker node demote ${hostname}), then remove it`);
   if (node.Status.State !== 'down' && !ports.node) {
     throw new UsageError(`${hostname} is ${node.Status.State}: kite removes a running node through its own SSH connection`, `kite server node remove ${docker.server} ${ref} --via <ssh-host of ${hostname}>`);
+  }
+  // data pinned to the node (kite's pin records, or a service constrained to it) would be lost with it
+  const [services, pins] = await Promise.all([docker.listServices(), docker.listConfigs({ label: [`kite.pin.node=${node.ID}`] })]);
+  const held = [
+    ...services.filter((s) => pinnedNodeId(s.Spec.TaskTemplate.Placement?.Constraints ?? []) === node.ID || (s.Spec.TaskTemplate.Placement?.Constraints ?? []).some((c) => c.replace(/\s/g, '') === `node.hostname==${hostname}`)).map((s) => s.Spec.Name),
+    ...pins.map((c) => `${c.Spec.Labels['kite.pin']}_${c.Spec.Labels['kite.pin.service']}`),
+  ];
+  if (held.length > 0) {
+    throw new UsageError(`${hostname} holds the volumes of ${[...new Set(held)].sort().join(', ')} (pinned there): removing it would leave their data behind`, 'move that data to another node first (or remove those apps), then remove the node');
   }
   if (ports.node) {
     const info = await ports.node.info();

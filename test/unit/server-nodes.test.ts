@@ -75,17 +75,40 @@ test('drain waits until the node’s tasks run elsewhere and says where each wen
   assert.deepEqual(await activateNode(swarm, 'n3'), { node: 'n3', changed: false });
 });
 
-test('drain of the only node a constrained service may use times out and says its tasks did not move', async () => {
+test('drain of the only node a constrained service may use says it waits there, without waiting for it', async () => {
   const swarm = swarm3();
   await swarm.createService(spec('st_db', 1, ['node.labels.database==true']));
   await swarm.clock.sleep(3000);
   const events: DrainEvent[] = [];
+  for await (const e of drainNode({ docker: swarm, clock: swarm.clock }, 'n2', { timeoutMs: 60_000, pollMs: 500 })) events.push(e);
+  const last = events.at(-1);
+  assert.ok(last?.type === 'moved');
+  assert.deepEqual(last.moves.map((m) => [m.service, m.to, m.state]), [['st_db', undefined, 'waits: it can only run on n2']]);
+  assert.ok(swarm.clock.now() < Date.parse('2026-11-30T10:00:30Z'), 'did not wait for the timeout');
+});
+
+test('drain whose tasks find no place in time says so, with where they are', async () => {
+  const swarm = swarm3();
+  await swarm.createService(spec('st_web', 3));
+  await swarm.clock.sleep(3000);
+  swarm.behave('web:1', { pending: 'no suitable node (insufficient resources on 2 nodes)' });
+  const events: DrainEvent[] = [];
   await assert.rejects(async () => {
-    for await (const e of drainNode({ docker: swarm, clock: swarm.clock }, 'n2', { timeoutMs: 5_000, pollMs: 500 })) events.push(e);
+    for await (const e of drainNode({ docker: swarm, clock: swarm.clock }, 'n3', { timeoutMs: 5_000, pollMs: 500 })) events.push(e);
   }, /did not all run elsewhere/);
   const last = events.at(-1);
   assert.ok(last?.type === 'moved');
-  assert.deepEqual(last.moves.map((m) => [m.service, m.to]), [['st_db', undefined]]);
+  assert.deepEqual(last.moves.map((m) => [m.service, m.to]), [['st_web', undefined]]);
+});
+
+test('remove refuses a node that holds pinned data', async () => {
+  const swarm = swarm3();
+  await swarm.createService(spec('st_db', 1, ['node.id==node3']));
+  swarm.nodeDown('node3');
+  await assert.rejects(async () => {
+    for await (const _ of removeNode({ docker: swarm, clock: swarm.clock }, 'n3', { timeoutMs: 5000 })) void _;
+  }, /n3 holds the volumes of st_db \(pinned there\)/);
+  assert.equal((await swarm.listNodes()).length, 3);
 });
 
 test('remove refuses a running node without its own connection and a manager; removes a down node after draining', async () => {

@@ -15,7 +15,7 @@ export interface StepResult {
   reason: string;
   /** the failing service's task errors and last log lines, probe output */
   logs: string[];
-  /** of `seconds`, how long kite waited on the swarm (convergence polls) */
+  /** of `seconds`, how long kite waited on the swarm: convergence polls, undeploys (tasks and networks going), volumes being let go */
   waitedSeconds?: number;
 }
 
