@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sandbox, SERVER, SSH_CONFIG, ROOT, docker, kiteTunnels, purgeStack } from './harness.js';
 import { Terminal } from './terminal.js';
@@ -26,6 +26,9 @@ async function waitGone(pids: number[]): Promise<number[]> {
 
 before(async () => {
   purgeStack(STACK);
+  // each command with an ssh of its own: these tests are about that ssh (with
+  // connection reuse, a warm command has none: see ssh-reuse.test.ts)
+  writeFileSync(join(sb.abraDir, 'kite.yml'), 'ssh:\n  persist: 0\n');
   sb.addRecipe('kite-test-app');
   assert.equal((await sb.kite(['server', 'add', SERVER])).code, 0);
   const r = await sb.kite(['app', 'new', 'kite-test-app', '-s', SERVER, '-D', DOMAIN, '--secrets']);
@@ -83,9 +86,9 @@ test('kite killed outright (SIGKILL): its ssh ends too', async () => {
   const exited = new Promise((r) => child.on('close', r));
   await new Promise<void>((r) => child.stdout.on('data', () => r()));
   const opened = kiteTunnels().filter((p) => !before.includes(p));
-  assert.equal(opened.length, 1, 'the watch holds one connection');
   child.kill('SIGKILL');
   await exited;
+  assert.equal(opened.length, 1, 'the watch held one connection');
   assert.deepEqual(await waitGone(opened), [], 'ssh noticed its kite was gone and exited');
 });
 
