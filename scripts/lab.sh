@@ -225,18 +225,30 @@ swarm_up() {
 
 # ---------------------------------------------------------------- images
 images_up() {
-  local i tag pids="" missing=""
+  local i tag img pids="" images=()
   for tag in 1.0 1.1 2.0 unhealthy; do
+    images+=("$IMAGE:$tag")
     dk 1 image inspect "$IMAGE:$tag" >/dev/null 2>&1 && continue
     DOCKER_HOST="unix://$(sock 1)" scripts/build-image.sh "$IMAGE" "$tag" "$([ "$tag" = unhealthy ] && echo unhealthy || echo healthy)"
     rm -f "$WORK/images.tar"
   done
-  # save/load (not a second import): every node has the same image IDs
-  [ -s "$WORK/images.tar" ] || dk 1 save -o "$WORK/images.tar" "$IMAGE:1.0" "$IMAGE:1.1" "$IMAGE:2.0" "$IMAGE:unhealthy"
-  for i in $(seq 2 "$SPARE"); do
-    if ! dk "$i" image inspect "$IMAGE:unhealthy" >/dev/null 2>&1; then
-      dk "$i" load -q -i "$WORK/images.tar" >/dev/null & pids="$pids $!"
+  # the backup helper image (issue 10), where restic is installed: the lab is a second server for app move
+  if command -v restic >/dev/null && [ -x scripts/build-restic-image.sh ]; then
+    images+=(kite-test/restic:latest)
+    if ! dk 1 image inspect kite-test/restic:latest >/dev/null 2>&1; then
+      DOCKER_HOST="unix://$(sock 1)" scripts/build-restic-image.sh kite-test/restic latest
+      rm -f "$WORK/images.tar"
     fi
+  fi
+  # save/load (not a second import): every node has the same image IDs
+  [ -s "$WORK/images.tar" ] || dk 1 save -o "$WORK/images.tar" "${images[@]}"
+  for i in $(seq 2 "$SPARE"); do
+    for img in "${images[@]}"; do
+      if ! dk "$i" image inspect "$img" >/dev/null 2>&1; then
+        dk "$i" load -q -i "$WORK/images.tar" >/dev/null & pids="$pids $!"
+        break
+      fi
+    done
   done
   for i in $pids; do wait "$i" || die "image load failed"; done
 }
