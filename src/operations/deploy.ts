@@ -443,7 +443,9 @@ async function planPlacement(app: LoadedApp, docker: DockerPort, spec: StackSpec
     const constraints = s.TaskTemplate.Placement?.Constraints ?? [];
     const volumes = localVolumes(s);
     let pinnedTo: string | undefined;
-    if (volumes.length > 0 && !pinsService(constraints)) {
+    // one task, one volume: several replicas (or a global service) have a volume on each of their nodes
+    const single = Boolean(s.Mode?.Replicated) && (s.Mode?.Replicated?.Replicas ?? 1) === 1;
+    if (volumes.length > 0 && single && !pinsService(constraints)) {
       if (opts.noPin) {
         warnings.push(`${svc.key} keeps its data in volumes on one node (${volumes.join(', ')}) and is not pinned (--no-pin): if Swarm moves it to another node, it starts there with empty volumes`);
       } else {

@@ -211,3 +211,11 @@ test('app remove takes the pin records with the app', async () => {
   const plan = await planRemoval(swarm, STACK, DOMAIN, []);
   assert.ok(plan.configs.some((c) => c.name === `kp-${STACK}_db`), JSON.stringify(plan.configs));
 });
+
+test('several replicas or a global service with volumes are not pinned (a volume on each of their nodes)', async () => {
+  const { dir } = app();
+  writeFileSync(join(dir.root, 'recipes', 'data', 'compose.yml'), COMPOSE.replace('      - data:/var/lib/db\n    deploy:\n', '      - data:/var/lib/db\n    deploy:\n      replicas: 2\n'));
+  const swarm = threeNodes();
+  assert.equal((await run(dir, swarm)).error, undefined);
+  assert.deepEqual(constraintsOf(swarm, `${STACK}_db`), []);
+});
