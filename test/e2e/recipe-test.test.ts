@@ -57,7 +57,7 @@ services:
 `;
 
 /** the recipe's repository with its three annotated releases (with backup labels: one release), and its bare remote */
-function makeRecipe(name = RECIPE, backups = false): void {
+function makeRecipe(name = RECIPE, variant: 'releases' | 'backups' | 'bad-test-file' = 'releases'): void {
   const work = join(root, 'work', name);
   cpSync(join(ROOT, 'test/fixtures/recipes/kite-test-app'), work, { recursive: true });
   const compose = join(work, 'compose.yml');
@@ -74,7 +74,13 @@ function makeRecipe(name = RECIPE, backups = false): void {
     git(work, 'commit', '-q', '-m', `chore: publish ${version} release`);
     git(work, 'tag', '-a', version, '-m', `chore: publish ${version} release`);
   };
-  if (backups) {
+  if (variant === 'bad-test-file') {
+    writeFileSync(join(work, 'recipe-test.yml'), 'probes:\n  - service: app\n');
+    release(RELEASES[0], 'A test file without its probe command.');
+    git(root, 'clone', '-q', '--bare', work, join(remotes, `${name}.git`));
+    return;
+  }
+  if (variant === 'backups') {
     edit((c) => c.replace('      update_config:\n        monitor: 1s\n\n  worker:', '      update_config:\n        monitor: 1s\n      labels:\n        - "backupbot.backup=true"\n\n  worker:').replace('        - "coop-cloud.${STACK_NAME}.version=1.0.0+1.0"', '        - "coop-cloud.${STACK_NAME}.version=1.0.0+1.0"\n        - "traefik.enable=true"'));
     assert.match(readFileSync(compose, 'utf8'), /backupbot\.backup=true[\s\S]*worker:/);
     release(RELEASES[0], 'Backed up.');
@@ -121,7 +127,8 @@ before(async () => {
   docker('push', '-q', `${REGISTRY}/kite-test/web:unhealthy`);
   mkdirSync(remotes, { recursive: true });
   makeRecipe();
-  makeRecipe(BK_RECIPE, true);
+  makeRecipe(BK_RECIPE, 'backups');
+  makeRecipe('kite-test-levels-bad', 'bad-test-file');
   const seed = join(root, 'catalogue-seed');
   mkdirSync(seed);
   writeFileSync(join(seed, 'recipes.json'), '{}');
@@ -276,6 +283,14 @@ test('a domain that is an existing app is refused, and nothing is touched', asyn
   assert.equal(r.code, 6, r.stderr);
   assert.match(r.stderr, /levels-witness\.kite\.test is an existing app/);
   assert.deepEqual(['app', 'db', 'worker'].flatMap((s) => serviceTaskIds(`${WITNESS_STACK}_${s}`)), witnessTasks);
+});
+
+test('a test file with a mistake is refused naming the file and the key; nothing is created', async () => {
+  const r = await sb.kite(['recipe', 'test', 'kite-test-levels-bad', '-s', SERVER, '-D', 'levels-bad.kite.test']);
+  assert.equal(r.code, 7, r.stderr);
+  assert.match(r.stderr, /recipe-test\.yml \(at 1\.0\.0\+1\.0\).*probes\[0\]\.command.*must be a non-empty string/);
+  assert.deepEqual(leftovers('levels-bad_kite_test'), []);
+  assert.equal(existsSync(join(sb.abraDir, 'tests', 'kite-test-levels-bad')), false, 'no result is saved');
 });
 
 test('Ctrl-C during a run removes the test app and exits 130', async () => {
