@@ -6,14 +6,15 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { Sandbox, SERVER, SSH_CONFIG, ROOT, docker, purgeStack } from './harness.js';
+import { Sandbox, SERVER, SSH_CONFIG, ROOT, docker, purgeStack, serviceTaskIds } from './harness.js';
 import { git, makeReleasedRecipe } from './git-fixture.js';
 import { closedPort } from './ssh-fixtures.js';
 
@@ -25,6 +26,9 @@ const APP_PORT = 18651;
 const ARTIFACTS = join(ROOT, 'test-artifacts/web');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const sb = new Sandbox();
+/** who runs kite here: in history entries, locks and the env commits */
+const OPERATOR_ENV = { KITE_OPERATOR: 'web-tester', GIT_AUTHOR_NAME: 'Web Tester', GIT_AUTHOR_EMAIL: 'web@example.com', GIT_COMMITTER_NAME: 'Web Tester', GIT_COMMITTER_EMAIL: 'web@example.com' };
+const serverDir = () => join(sb.abraDir, 'servers', SERVER);
 const root = mkdtempSync(join(tmpdir(), 'kite-web-'));
 let web: ChildProcess;
 let url: string;
@@ -33,6 +37,8 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const foreign: string[] = [];
+/** the secret value the UI showed once when it created an app */
+let createdSecret: string | undefined;
 
 const CATALOGUE = {
   'kite-test-app': { ...recipeMeta('kite-test-app', 'A test web app with a database', 'Development', 3), levels: { '1.0.0+1.0': { level: 2, date: '2026-11-01' } } },
@@ -116,10 +122,16 @@ before(async () => {
   git(root, 'clone', '-q', '--bare', seed, join(root, 'catalogue.git'));
   writeFileSync(join(sb.abraDir, 'kite.yml'), `recipes:\n  base: file://${fixture.remotes}\ncatalogue:\n  url: file://${join(root, 'catalogue.git')}\n`);
   assert.equal((await sb.kite(['server', 'add', SERVER])).code, 0);
-  const created = await sb.kite(['app', 'new', 'kite-test-app', '1.0.0+1.0', '-s', SERVER, '-D', DOMAIN, '--secrets']);
+  // the latest release in the env file; the CLI deploys 1.0 below, which changes TYPE= (a commit)
+  const created = await sb.kite(['app', 'new', 'kite-test-app', '-s', SERVER, '-D', DOMAIN, '--secrets']);
   assert.equal(created.code, 0, created.stderr);
   sb.setEnv(DOMAIN, 'APP_PORT', String(APP_PORT));
-  const deployed = await sb.kite(['app', 'deploy', DOMAIN, '-n']);
+  // config in git: servers/<server> is a repository and kite.yml asks for commits
+  git(serverDir(), 'init', '-q');
+  git(serverDir(), 'add', '-A');
+  git(serverDir(), 'commit', '-q', '-m', 'start');
+  writeFileSync(join(sb.abraDir, 'kite.yml'), readFileSync(join(sb.abraDir, 'kite.yml'), 'utf8') + 'git:\n  commit: true\n');
+  const deployed = await sb.kite(['app', 'deploy', DOMAIN, '1.0.0+1.0', '-n'], OPERATOR_ENV);
   assert.equal(deployed.code, 0, deployed.stderr);
   // the catalogue (its local copy records the level `kite recipe test` published for 1.0.0+1.0)
   const ls = await sb.kite(['recipe', 'ls']);
@@ -127,7 +139,7 @@ before(async () => {
 
   const port = await closedPort();
   web = spawn(process.execPath, [join(ROOT, 'bin/kite.js'), 'web', '--port', String(port)], {
-    env: { ...process.env, ABRA_DIR: sb.abraDir, KITE_SSH_CONFIG: SSH_CONFIG, NO_COLOR: '1', KITE_OPERATOR: 'web-tester' },
+    env: { ...process.env, ABRA_DIR: sb.abraDir, KITE_SSH_CONFIG: SSH_CONFIG, NO_COLOR: '1', ...OPERATOR_ENV },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -220,6 +232,10 @@ test('the app page shows services, tasks with their node, and live logs', async 
   const container = docker('ps', '-q', '--filter', `label=com.docker.swarm.service.name=${STACK}_worker`).split('\n')[0];
   docker('exec', container, 'sh', '-c', `echo ${marker} > /proc/1/fd/1`);
   await page.locator('pre.logs').filter({ hasText: marker }).waitFor({ timeout: 30_000 });
+  // backups (kite app backup): listed when asked, through the same operation as `kite app backup ls`
+  const backups = page.getByRole('region', { name: 'Backups' });
+  await backups.getByRole('button', { name: 'List backups' }).click();
+  await backups.getByText(/No backups yet|Backups cannot be listed|Snapshot/).waitFor({ timeout: 180_000 });
   await shoot('app');
   await axe('app');
   await fitsNarrow('app');
@@ -307,6 +323,28 @@ test('keyboard only: reach Rollback with Tab, open the overview with Enter, Conf
   assert.equal(appImage(), 'kite-test/web:1.0');
 });
 
+test('restart and undeploy from the app page, each confirmed in a dialog', async () => {
+  await page.goto(`${origin}/#/apps`);
+  await page.goto(`${origin}/#/apps/${DOMAIN}`);
+  await page.waitForFunction(() => !(document.querySelector('.actions button:last-child') as HTMLButtonElement | null)?.disabled);
+  const before = serviceTaskIds(`${STACK}_worker`);
+  await page.getByRole('button', { name: 'Restart' }).click();
+  assert.match(await page.getByRole('dialog').innerText(), /Restart every service of web\.kite\.test\?/);
+  await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+  await page.getByRole('heading', { name: 'Done.' }).waitFor({ timeout: 180_000 });
+  assert.notDeepEqual(serviceTaskIds(`${STACK}_worker`), before, 'the worker has new tasks');
+
+  // Cancel changes nothing
+  await page.getByRole('button', { name: 'Undeploy' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(docker('service', 'ls', '--filter', `label=com.docker.stack.namespace=${STACK}`, '--format', '{{.Name}}').split('\n').length, 3);
+  await page.getByRole('button', { name: 'Undeploy' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+  await page.getByRole('heading', { name: 'Done.' }).waitFor({ timeout: 180_000 });
+  assert.equal(docker('service', 'ls', '--filter', `label=com.docker.stack.namespace=${STACK}`, '--format', '{{.Name}}'), '');
+  assert.match(await page.getByRole('log').first().innerText(), new RegExp(`Removed service ${STACK}_app`));
+});
+
 test('servers and the recipe catalogue: "fedi" finds the fediverse apps; status filter', async () => {
   await page.goto(`${origin}/#/servers`);
   const servers = page.getByRole('table', { name: 'Servers' });
@@ -342,6 +380,7 @@ test('create an app from a recipe: secrets generated, values shown once', async 
   const shown = await page.getByRole('table', { name: 'Generated secrets' }).innerText();
   const value = /db_password\s+v1\s+(\S{24})/.exec(shown)?.[1];
   assert.ok(value, shown);
+  createdSecret = value;
   assert.match(readFileSync(sb.envPath(NEW_DOMAIN), 'utf8'), /^TYPE=kite-test-app:1\.2\.0\+1\.2$/m);
   assert.equal(docker('secret', 'ls', '--filter', `name=${NEW_STACK}_db_password_v1`, '--format', '{{.Name}}'), `${NEW_STACK}_db_password_v1`);
   await shoot('new-app');
@@ -351,6 +390,74 @@ test('create an app from a recipe: secrets generated, values shown once', async 
   const secrets = page.getByRole('region', { name: 'Secrets' });
   await secrets.getByRole('cell', { name: 'db_password' }).waitFor();
   assert.ok(!(await page.content()).includes(value), 'the value is not on the app page');
+  // insert a secret: stored on the server, the value never shown
+  await page.getByLabel('Version').fill('v2');
+  await page.getByLabel('Value', { exact: true }).fill('inserted-by-the-browser');
+  await page.getByRole('button', { name: 'Insert' }).click();
+  await page.getByText('Secret db_password version v2 stored on the server.').waitFor({ timeout: 60_000 });
+  assert.equal(docker('secret', 'ls', '--filter', `name=${NEW_STACK}_db_password_v2`, '--format', '{{.Name}}'), `${NEW_STACK}_db_password_v2`);
+  assert.ok(!(await page.content()).includes('inserted-by-the-browser'), 'the inserted value is not on the page');
+});
+
+test('config in git: every env change kite made, from the CLI and the UI, is a commit naming the app, the keys and who; failed and refused changes none; no secret values', () => {
+  const subjects = git(serverDir(), 'log', '--format=%s').split('\n');
+  const who = /^web-tester@\S+$/;
+  const fromUi = (s: string) => s.replace(/\(by web-tester@\S+, from the web UI\)$/, '(UI)');
+  assert.deepEqual(subjects.map(fromUi).map((s) => s.replace(/\(by web-tester@\S+\)$/, '(CLI)')), [
+    `${NEW_DOMAIN}: new app (kite-test-app 1.2.0+1.2) (UI)`,
+    `${DOMAIN}: rollback to kite-test-app:1.0.0+1.0 (UI)`,
+    `${DOMAIN}: edit GREETING (UI)`,
+    `${DOMAIN}: upgrade to kite-test-app:1.1.0+1.1 (UI)`,
+    `${DOMAIN}: deploy to kite-test-app:1.0.0+1.0 (CLI)`,
+    'start',
+  ]);
+  assert.ok(who.test(/\(by (\S+)/.exec(subjects[0])![1].replace(/,$/, '')));
+  assert.equal(git(serverDir(), 'status', '--porcelain'), '', 'every env change is committed');
+  const everything = git(serverDir(), 'log', '-p', '--format=');
+  assert.ok(createdSecret && !everything.includes(createdSecret), 'the generated secret value is not in the repository');
+  assert.doesNotMatch(everything, /NOT_A_RECIPE_KEY/, 'the refused edit was never written');
+});
+
+test('--listen beyond loopback refuses to start without TLS settings; with them it serves HTTPS with a Secure cookie', async () => {
+  const refused = await sb.kite(['web', '--listen', '0.0.0.0']);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /--listen 0\.0\.0\.0 would serve the web UI unencrypted[\s\S]*--tls-cert <file> --tls-key <file>/);
+  assert.equal(refused.stdout, '');
+
+  const dir = mkdtempSync(join(tmpdir(), 'kite-web-tls-'));
+  const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.2'], { stdio: 'ignore' });
+  const port = await closedPort();
+  const tls = spawn(process.execPath, [join(ROOT, 'bin/kite.js'), 'web', '--listen', '127.0.0.2', '--port', String(port), '--tls-cert', cert, '--tls-key', key], {
+    env: { ...process.env, ABRA_DIR: sb.abraDir, KITE_SSH_CONFIG: SSH_CONFIG, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    const printed = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      tls.stdout!.on('data', (d) => {
+        out += d;
+        if (out.includes('\n')) resolve(out.split('\n')[0]);
+      });
+      tls.on('exit', (code) => reject(new Error(`kite web exited with ${code}`)));
+    });
+    assert.match(printed, new RegExp(`^https://127\\.0\\.0\\.2:${port}/\\?token=`));
+    const get = (path: string) =>
+      new Promise<{ status: number; cookie: string }>((done, fail) => {
+        const req = httpsRequest({ host: '127.0.0.2', port, path, rejectUnauthorized: false, timeout: 10_000 }, (res) => {
+          res.resume();
+          res.on('end', () => done({ status: res.statusCode ?? 0, cookie: String(res.headers['set-cookie'] ?? '') }));
+        });
+        req.on('error', fail);
+        req.end();
+      });
+    assert.equal((await get('/api/apps')).status, 401);
+    const login = await get(new URL(printed).pathname + new URL(printed).search);
+    assert.equal(login.status, 303);
+    assert.match(login.cookie, /HttpOnly; SameSite=Strict; Path=\/; Secure/);
+  } finally {
+    tls.kill('SIGTERM');
+  }
 });
 
 test('the pages made no requests to anything but kite web', () => {

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -16,6 +17,7 @@ import type { RecipeMeta } from '../../src/core/catalogue.js';
 import { parseSettings } from '../../src/core/settings.js';
 import { createPorts } from '../../src/cli/ports.js';
 import { envCommitMessage, recordEnvChange } from '../../src/operations/env-commit.js';
+import { Jobs } from '../../src/web/server/jobs.js';
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
 const TOKEN = 'tok-0123456789abcdefghijklmnopqrstuv';
@@ -212,4 +214,73 @@ test('the web UI makes no Docker or git calls of its own: web/ imports no adapte
     }
   }
   assert.deepEqual(bad, []);
+});
+
+// ---- jobs ------------------------------------------------------------------------
+
+/** enough of a ServerResponse for the SSE relay */
+class FakeResponse extends EventEmitter {
+  chunks: string[] = [];
+  ended = false;
+  writeHead() {
+    return this;
+  }
+  write(c: string) {
+    this.chunks.push(c);
+    return true;
+  }
+  end() {
+    this.ended = true;
+  }
+  events() {
+    return this.chunks.filter((c) => c.startsWith('data: ')).map((c) => JSON.parse(c.slice(6)) as { type: string });
+  }
+}
+
+const until = async (cond: () => boolean) => {
+  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(cond());
+};
+
+test('a job relays its events to late followers; Confirm answers the waiting deploy; one job per app at a time', async () => {
+  const jobs = new Jobs({ confirmMs: 60_000, abandonedMs: 60_000 });
+  let answer: boolean | undefined;
+  const job = jobs.start('a.example', 'deploy', async (emit, confirm) => {
+    emit({ type: 'overview' });
+    answer = await confirm();
+    emit({ type: 'done' });
+    return { type: 'end', ok: true };
+  });
+  assert.equal(jobs.runningFor('a.example')?.id, job.id);
+  const res = new FakeResponse();
+  assert.ok(jobs.follow(job.id, res as never));
+  await until(() => res.events().some((e) => e.type === 'confirm'));
+  assert.equal(jobs.answer('nope', true), false);
+  assert.equal(jobs.answer(job.id, true), true);
+  await until(() => res.ended);
+  assert.equal(answer, true);
+  assert.deepEqual(res.events().map((e) => e.type), ['overview', 'confirm', 'done', 'end']);
+  assert.equal(jobs.runningFor('a.example'), undefined);
+  const late = new FakeResponse();
+  jobs.follow(job.id, late as never);
+  assert.deepEqual(late.events().map((e) => e.type), ['overview', 'confirm', 'done', 'end']);
+  assert.ok(late.ended);
+});
+
+test('a deploy waiting for Confirm that no page follows any more is cancelled (it holds the lock); so is one nobody ever followed', async () => {
+  const jobs = new Jobs({ confirmMs: 60_000, abandonedMs: 30 });
+  const answers: boolean[] = [];
+  const work = async (_emit: unknown, confirm: () => Promise<boolean>) => {
+    answers.push(await confirm());
+    return { type: 'end', ok: true };
+  };
+  const followed = jobs.start('b.example', 'upgrade', work);
+  const res = new FakeResponse();
+  jobs.follow(followed.id, res as never);
+  await until(() => res.events().some((e) => e.type === 'confirm'));
+  res.emit('close');
+  await until(() => answers.length === 1);
+  jobs.start('c.example', 'deploy', work);
+  await until(() => answers.length === 2);
+  assert.deepEqual(answers, [false, false]);
 });

@@ -134,10 +134,10 @@ export async function getNodes(state: WebState, server: string) {
   return { nodes: await listNodes(await docker(state, server)) };
 }
 
-/** an app's backups (kite's restic repository on its server) */
-export async function getBackups(state: WebState, domain: string) {
+/** an app's backups (kite's restic repository on its server: a helper service runs restic there), until the browser goes away */
+export async function getBackups(state: WebState, domain: string, signal: AbortSignal) {
   const ref = state.ports.apps.findApp(domain);
-  return { backups: await backupList(state.ports, await docker(state, ref.server), ref) };
+  return { backups: await backupList(state.ports, await docker(state, ref.server), ref, { signal }) };
 }
 
 let catalogueLoaded = false;
@@ -260,7 +260,7 @@ export async function postApp(state: WebState, body: unknown) {
   const b = (body ?? {}) as { recipe?: unknown; server?: unknown; domain?: unknown };
   for (const k of ['recipe', 'server', 'domain'] as const) if (typeof b[k] !== 'string' || !b[k]) throw new UsageError(`missing ${k}`);
   const created = await newApp(state.ports, { recipe: b.recipe as string, server: b.server as string, domain: b.domain as string, secrets: true, offline: state.offline });
-  const commit = await recordEnvChange(state.ports, state.ports.apps.findApp(created.domain), `new app ${created.domain} (${created.recipe}${created.version ? ` ${created.version}` : ''})`, 'web');
+  const commit = await recordEnvChange(state.ports, state.ports.apps.findApp(created.domain), `new app (${created.recipe}${created.version ? ` ${created.version}` : ''})`, 'web');
   return { ...created, commit };
 }
 

@@ -19,17 +19,25 @@ export interface Job {
 
 /** how long a deploy overview waits for Confirm before it is cancelled */
 export const CONFIRM_TIMEOUT_MS = 10 * 60 * 1000;
+/** a deploy waiting for Confirm that no browser follows any more is cancelled after this (it holds the app's lock) */
+export const ABANDONED_MS = 30 * 1000;
+/** finished jobs are forgotten after this */
+const KEEP_DONE_MS = 60 * 60 * 1000;
 
 interface Running extends Job {
   listeners: Set<ServerResponse>;
   confirm?: (yes: boolean) => void;
+  abandoned?: NodeJS.Timeout;
+  endedAt?: number;
 }
 
 export class Jobs {
   private readonly jobs = new Map<string, Running>();
+  constructor(private readonly times: { confirmMs: number; abandonedMs: number } = { confirmMs: CONFIRM_TIMEOUT_MS, abandonedMs: ABANDONED_MS }) {}
 
   /** start `work`; it reports through `emit` and may wait for a confirmation */
   start(domain: string, action: string, work: (emit: (ev: JobEvent) => void, confirm: () => Promise<boolean>) => Promise<JobEvent>): Job {
+    for (const [old, j] of this.jobs) if (j.endedAt !== undefined && Date.now() - j.endedAt > KEEP_DONE_MS) this.jobs.delete(old);
     const id = randomBytes(9).toString('base64url');
     const job: Running = { id, domain, action, events: [], done: false, listeners: new Set() };
     this.jobs.set(id, job);
@@ -40,19 +48,22 @@ export class Jobs {
     };
     const confirm = () =>
       new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => settle(false), CONFIRM_TIMEOUT_MS);
+        const timer = setTimeout(() => settle(false), this.times.confirmMs);
         const settle = (yes: boolean) => {
           clearTimeout(timer);
+          clearTimeout(job.abandoned);
           job.confirm = undefined;
           resolve(yes);
         };
         job.confirm = settle;
+        if (job.listeners.size === 0) job.abandoned = setTimeout(() => settle(false), this.times.abandonedMs);
         emit({ type: 'confirm' });
       });
     void work(emit, confirm)
       .then((end) => emit(end), (e: unknown) => emit({ type: 'end', ok: false, error: { message: (e as Error)?.message ?? String(e) } }))
       .finally(() => {
         job.done = true;
+        job.endedAt = Date.now();
         for (const res of job.listeners) res.end();
         job.listeners.clear();
       });
@@ -81,7 +92,12 @@ export class Jobs {
       return true;
     }
     job.listeners.add(res);
-    res.on('close', () => job.listeners.delete(res));
+    clearTimeout(job.abandoned);
+    res.on('close', () => {
+      job.listeners.delete(res);
+      // the browser went away while the overview waits for Confirm: cancel, so the lock is not held for nobody
+      if (job.listeners.size === 0 && !job.done) job.abandoned = setTimeout(() => job.confirm?.(false), this.times.abandonedMs);
+    });
     return true;
   }
 

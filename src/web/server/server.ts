@@ -137,8 +137,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<{ server: 
         return sendJson(res, 200, answerJob(state, parts[1], await readJson(req)));
       case 'GET servers/:/nodes':
         return sendJson(res, 200, await getNodes(state, parts[1]));
-      case 'GET apps/:/backups':
-        return sendJson(res, 200, await getBackups(state, parts[1]));
+      case 'GET apps/:/backups': {
+        const gone = new AbortController();
+        res.on('close', () => gone.abort());
+        return sendJson(res, 200, await getBackups(state, parts[1], gone.signal));
+      }
       case 'GET servers':
         return sendJson(res, 200, await getServers(state));
       case 'GET recipes':

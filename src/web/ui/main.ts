@@ -269,19 +269,32 @@ async function appPage(domain: string): Promise<void> {
   if (app.running) follow(app, app.running, progress);
 }
 
-/** the app's backups (kite app backup), loaded on their own: listing them runs restic on the server */
+/** the app's backups (kite app backup), listed when asked: listing them runs restic in a helper service on the server */
 function backupsOf(domain: string): HTMLElement {
-  const box = h('div', {}, loading());
-  api<{ backups: { shortId: string; time: string; version?: string; services: string[]; volumes: string[]; size?: number }[] }>(`apps/${enc(domain)}/backups`).then(
-    ({ backups }) =>
-      box.replaceChildren(
-        backups.length
-          ? table(t('backups.title'), [t('col.snapshot'), t('col.when'), t('col.version'), t('col.services'), t('col.volumes'), t('col.size')], backups.slice().reverse().map((b) => [b.shortId, b.time.replace('T', ' ').replace(/\.\d+/, ''), b.version ?? '', b.services.join(', '), b.volumes.join(', '), b.size !== undefined ? t('backups.kb', { n: Math.round(b.size / 1000) }) : '']))
-          : h('p', {}, t('backups.none')),
-      ),
-    (e: unknown) => box.replaceChildren(h('p', { class: 'hint' }, t('backups.unavailable', { message: e instanceof Error ? e.message : String(e) }))),
+  const box = h('div', { role: 'status' });
+  const list = h(
+    'button',
+    {
+      type: 'button',
+      onclick: () => {
+        list.disabled = true;
+        box.replaceChildren(loading());
+        api<{ backups: { shortId: string; time: string; version?: string; services: string[]; volumes: string[]; size?: number }[] }>(`apps/${enc(domain)}/backups`)
+          .then(
+            ({ backups }) =>
+              box.replaceChildren(
+                backups.length
+                  ? table(t('backups.title'), [t('col.snapshot'), t('col.when'), t('col.version'), t('col.services'), t('col.volumes'), t('col.size')], backups.slice().reverse().map((b) => [b.shortId, b.time.replace('T', ' ').replace(/\.\d+/, ''), b.version ?? '', b.services.join(', '), b.volumes.join(', '), b.size !== undefined ? t('backups.kb', { n: Math.round(b.size / 1000) }) : '']))
+                  : h('p', {}, t('backups.none')),
+              ),
+            (e: unknown) => box.replaceChildren(h('p', { class: 'hint' }, t('backups.unavailable', { message: e instanceof Error ? e.message : String(e) }))),
+          )
+          .finally(() => (list.disabled = false));
+      },
+    },
+    t('backups.list'),
   );
-  return section('backups', t('backups.title'), box);
+  return section('backups', t('backups.title'), list, box);
 }
 
 function section(id: string, title: string, ...body: Node[]): HTMLElement {
