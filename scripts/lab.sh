@@ -255,11 +255,12 @@ images_up() {
 
 # ---------------------------------------------------------------- ssh
 host_block() {  # <Host name> <node number>
-  local d=$RIG/ssh i=$2
+  # entering a node's namespaces needs root: a test user who ran this through sudo gets `sudo -n` there
+  local d=$RIG/ssh i=$2 SUDO=; [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ] && SUDO='sudo -n'
   cat <<EOF
 Host $1
   User root
-  ProxyCommand sh -c 'exec nsenter -t "\$(cat $(pidf "$i"))" -m -n -u /usr/sbin/sshd -i -f $WORK/sshd_config -E $WORK/logs/sshd.log'
+  ProxyCommand sh -c 'exec $SUDO nsenter -t "\$(cat $(pidf "$i"))" -m -n -u /usr/sbin/sshd -i -f $WORK/sshd_config -E $WORK/logs/sshd.log'
   HostKeyAlias kite-lab
   IdentityFile $d/id_ed25519
   IdentitiesOnly yes
