@@ -9,8 +9,11 @@
 //      `docker -H ssh://… stack deploy` of the same compose
 //   6. `kite recipe test` of the test recipe: each level's time vs its
 //      waiting on Swarm (bench/recipe-test.ts)
+//   7. `kite app backup create` / `kite app restore` of a 300 MB volume vs
+//      restic in a container on the same data, and an unchanged second
+//      backup (bench/backup.ts)
 // Prints a table of medians and ratios; JSON with --json. Names pick benchmarks:
-// `npm run bench -- calls` (startup, calls, deploy, redeploy, app-ls, recipe-test).
+// `npm run bench -- calls` (startup, calls, deploy, redeploy, app-ls, recipe-test, backup).
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +27,7 @@ import { benchAppLs, sshWrapperDir } from './app-ls.js';
 import { benchMultinode } from './multinode.js';
 import { benchRecipeTest } from './recipe-test.js';
 import { benchWeb } from './web.js';
+import { benchBackup } from './backup.js';
 import { median, type Row } from './stats.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -261,6 +265,8 @@ const BENCHES: Record<string, () => Promise<Row[]>> = {
   'recipe-test': benchRecipeTest,
   // `kite web`: the apps page of 50 apps on 2 servers in Chromium vs `kite app ls -S`, and the JS it ships (bench/web.ts)
   web: benchWeb,
+  // backup create/restore of a few hundred MB vs restic in a container on the same data; an unchanged second backup (bench/backup.ts)
+  backup: benchBackup,
 };
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const name of picked) if (!BENCHES[name]) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHES).join(', ')}`);

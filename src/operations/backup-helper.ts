@@ -106,7 +106,7 @@ async function waitForEnd(docker: DockerPort, serviceId: string, opts: HelperOpt
     const tasks = await docker.listTasks({ service: [serviceId] });
     const done = tasks.find((t) => TERMINAL.has(t.Status.State));
     if (done) return done;
-    await opts.clock.sleep(opts.pollMs ?? 400, opts.signal);
+    await opts.clock.sleep(opts.pollMs ?? 250, opts.signal);
   }
 }
 
@@ -142,7 +142,7 @@ export async function startHelper(docker: DockerPort, spec: HelperSpec, opts: He
       if (running) return { containerId: running.Status.ContainerStatus?.ContainerID as string, remove };
       const ended = tasks.find((t) => TERMINAL.has(t.Status.State));
       if (ended) throw new BackupError(`the backup helper stopped on ${docker.server}: ${ended.Status.Err ?? ended.Status.Message ?? ended.Status.State}`, helperHint(spec, ended));
-      await opts.clock.sleep(opts.pollMs ?? 300, opts.signal);
+      await opts.clock.sleep(opts.pollMs ?? 250, opts.signal);
     }
   } catch (e) {
     await remove();

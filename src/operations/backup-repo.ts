@@ -137,15 +137,15 @@ const WRONG_PASSWORD = 90;
 const NO_REPOSITORY = 91;
 const UNREACHABLE = 92;
 
+/** opening the repository: `restic unlock` (stale locks of killed helpers go) tells a wrong password, no repository and the rest apart */
 function preamble(init: boolean): string {
-  return `if ! restic cat config >/dev/null 2>/tmp/kite-open; then
+  return `if ! restic unlock >/dev/null 2>/tmp/kite-open; then
   if grep -q 'wrong password' /tmp/kite-open; then cat /tmp/kite-open >&2; exit ${WRONG_PASSWORD}
   elif grep -q 'Is there a repository at the following location' /tmp/kite-open; then
     ${init ? 'restic init >/dev/null' : `cat /tmp/kite-open >&2; exit ${NO_REPOSITORY}`}
   else cat /tmp/kite-open >&2; exit ${UNREACHABLE}
   fi
 fi
-restic unlock >/dev/null 2>&1 || true
 `;
 }
 
