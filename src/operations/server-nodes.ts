@@ -112,7 +112,7 @@ export interface JoinResult {
  * join token from the manager, `swarm join` on the new node through its own
  * connection, then wait until the manager sees it ready.
  */
-export async function joinNode(ports: { manager: DockerPort; joiner: DockerPort; clock: Clock }, opts: { manager?: boolean; timeoutMs: number }): Promise<JoinResult> {
+export async function joinNode(ports: { manager: DockerPort; joiner: DockerPort; clock: Clock }, opts: { manager?: boolean; advertiseAddr?: string; timeoutMs: number }): Promise<JoinResult> {
   const { manager, joiner, clock } = ports;
   const [swarm, info, joinerInfo] = await Promise.all([managerCall(manager, () => manager.inspectSwarm()), manager.info(), joiner.info()]);
   if (joinerInfo.Swarm.LocalNodeState === 'active' || joinerInfo.Swarm.LocalNodeState === 'pending') {
@@ -126,7 +126,7 @@ export async function joinNode(ports: { manager: DockerPort; joiner: DockerPort;
   const managerAddr = info.Swarm.RemoteManagers?.find((m) => m.NodeID === self)?.Addr ?? (info.Swarm.NodeAddr ? `${info.Swarm.NodeAddr}:2377` : undefined);
   if (!managerAddr) throw new DockerApiError(`${manager.server} did not say on which address its swarm listens`);
   const role = opts.manager ? 'manager' : 'worker';
-  await joiner.joinSwarm({ ListenAddr: '0.0.0.0:2377', RemoteAddrs: [managerAddr], JoinToken: opts.manager ? swarm.JoinTokens.Manager : swarm.JoinTokens.Worker });
+  await joiner.joinSwarm({ ListenAddr: '0.0.0.0:2377', ...(opts.advertiseAddr ? { AdvertiseAddr: opts.advertiseAddr } : {}), RemoteAddrs: [managerAddr], JoinToken: opts.manager ? swarm.JoinTokens.Manager : swarm.JoinTokens.Worker });
   const joined = await joiner.info();
   const id = joined.Swarm.NodeID ?? '';
   const deadline = clock.now() + opts.timeoutMs;

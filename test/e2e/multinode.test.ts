@@ -242,12 +242,12 @@ test('drain moves the tasks elsewhere and says where; activate lets the node tak
 });
 
 test('join a fourth machine as a worker through its own SSH connection, then remove it safely', async () => {
-  const j = await sb.kite(['server', 'node', 'join', LAB, N(4)]);
+  const j = await sb.kite(['server', 'node', 'join', LAB, N(4), '--advertise-addr', '192.168.197.14']);
   assert.equal(j.code, 0, j.stderr);
   assert.match(j.stderr, /kite-lab-n4 joined the swarm of kite-lab as worker node kite-lab-n4/);
   assert.equal(lab(4, 'info', '--format', '{{.Swarm.LocalNodeState}}'), 'active');
-  const nodes = JSON.parse((await sb.kite(['server', 'nodes', LAB, '--json'])).stdout) as { hostname: string; state: string }[];
-  assert.deepEqual(nodes.map((n) => [n.hostname, n.state]).at(-1), [N(4), 'ready']);
+  const nodes = JSON.parse((await sb.kite(['server', 'nodes', LAB, '--json'])).stdout) as { hostname: string; state: string; role: string; address: string }[];
+  assert.deepEqual(nodes.map((n) => [n.hostname, n.state, n.role, n.address]).at(-1), [N(4), 'ready', 'worker', '192.168.197.14']);
   const again = await sb.kite(['server', 'node', 'join', LAB, N(4)]);
   assert.notEqual(again.code, 0);
   assert.match(again.stderr, /already a node of this swarm/);

@@ -56,7 +56,7 @@ const CASES: Case[] = [
   [['server', 'node', 'label', 'example.com', 'n2', 'database=true', 'gpu-'], 'server node label', ['example.com', 'n2', ['database=true', 'gpu-']], {}],
   [['server', 'node', 'drain', 'example.com', 'n2', '--timeout', '30'], 'server node drain', ['example.com', 'n2'], { timeout: 30 }],
   [['server', 'node', 'activate', 'example.com', 'n2'], 'server node activate', ['example.com', 'n2'], {}],
-  [['server', 'node', 'join', 'example.com', 'n4.example.com', '--manager'], 'server node join', ['example.com', 'n4.example.com'], { manager: true, timeout: 60 }],
+  [['server', 'node', 'join', 'example.com', 'n4.example.com', '--manager', '--advertise-addr', '10.0.0.4'], 'server node join', ['example.com', 'n4.example.com'], { manager: true, advertiseAddr: '10.0.0.4', timeout: 60 }],
   [['server', 'node', 'remove', 'example.com', 'n4', '--via', 'n4.example.com'], 'server node remove', ['example.com', 'n4'], { via: 'n4.example.com', timeout: 120 }],
   [['app', 'new', 'nextcloud', '1.2.0+2.1.0', '-s', 'example.com', '-D', D, '-S', '-p'], 'app new', ['nextcloud', '1.2.0+2.1.0'], { server: 'example.com', domain: D, secrets: true, pass: true }],
   [['app', 'deploy', D], 'app deploy', [D, undefined], DEPLOY_DEFAULTS],

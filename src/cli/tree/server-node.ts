@@ -46,6 +46,7 @@ export function registerServerNodeCommands(server: CommandUnknownOpts): void {
     .argument('<server>', 'server name (a swarm manager)')
     .argument('<ssh-host>', 'the machine to add: SSH host or ~/.ssh/config alias, with Docker running and in no swarm')
     .option('--manager', 'join as a manager (default: worker)')
+    .option('--advertise-addr <addr>', 'the address the new node is reached at by the others (default: Docker chooses; needed on a machine with several addresses)')
     .addOption(new Option('--timeout <seconds>', 'how long to wait for the new node to be ready').argParser(seconds()).default(60))
     .description("make another machine a node of the server's swarm (join token from the manager, swarm join over the machine's own SSH connection)")
     .addHelpText('after', example('kite server node join example.com node4.example.com', 'kite server node join example.com node4 --manager'))
