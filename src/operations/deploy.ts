@@ -450,8 +450,11 @@ async function planPlacement(app: LoadedApp, docker: DockerPort, spec: StackSpec
         warnings.push(`${svc.key} keeps its data in volumes on one node (${volumes.join(', ')}) and is not pinned (--no-pin): if Swarm moves it to another node, it starts there with empty volumes`);
       } else {
         const record = records.get(svc.key);
-        const running = record ? undefined : await runningNode(docker, existing.get(svc.name));
-        const nodeId = record?.nodeId ?? running;
+        // a node removed from the swarm (not merely down) cannot come back: pin anew, and say where the old data stayed
+        const gone = record && !byId.has(record.nodeId);
+        if (gone) warnings.push(`${svc.key} was pinned to node ${record.hostname}, which is no longer in the swarm: it is pinned anew where it runs now; its old volumes stayed on ${record.hostname}`);
+        const running = record && !gone ? undefined : await runningNode(docker, existing.get(svc.name));
+        const nodeId = (gone ? undefined : record?.nodeId) ?? running;
         const node = nodeId ? byId.get(nodeId) : undefined;
         if (nodeId) s = withConstraints(s, [pinConstraint(nodeId)]);
         pinnedTo = node ? nodeHostname(node) : record?.hostname ?? (nodeId ? nodeId : 'first');

@@ -219,3 +219,21 @@ test('several replicas or a global service with volumes are not pinned (a volume
   assert.equal((await run(dir, swarm)).error, undefined);
   assert.deepEqual(constraintsOf(swarm, `${STACK}_db`), []);
 });
+
+test('a pin to a node removed from the swarm is replaced by the node Swarm places the service on now, with a warning', async () => {
+  const { dir } = app();
+  const swarm = threeNodes();
+  assert.equal((await run(dir, swarm)).error, undefined);
+  const old = nodeOf(swarm, `${STACK}_db`)!;
+  const hostname = (await swarm.inspectNode(old)).Description?.Hostname;
+  for (const s of [...swarm.services.values()]) await swarm.removeService(s.ID);
+  swarm.nodeDown(old);
+  await swarm.removeNode(old);
+  const r = await run(dir, swarm);
+  assert.equal(r.error, undefined, String(r.error));
+  assert.ok(r.events.some((e) => e.type === 'warning' && e.message === `db was pinned to node ${hostname}, which is no longer in the swarm: it is pinned anew where it runs now; its old volumes stayed on ${hostname}`));
+  const now = nodeOf(swarm, `${STACK}_db`)!;
+  assert.notEqual(now, old);
+  const records = swarm.configs.filter((c) => c.Spec.Labels['kite.pin'] === STACK);
+  assert.deepEqual(records.map((c) => c.Spec.Labels['kite.pin.node']), [now], 'one record, for the new node');
+});
