@@ -6,7 +6,7 @@
 #   scripts/rig.sh swarm  only Docker, a single-node swarm and the proxy network
 #
 # `up` also serves an image registry on 127.0.0.1:$REGISTRY_PORT (Debian's
-# docker-registry, storage in .rig/registry) holding $IMAGE:{1.0,1.1,2.0} as
+# docker-registry, storage in .rig/registry) holding $IMAGE:{1.0,1.1,2.0,unhealthy} as
 # 127.0.0.1:$REGISTRY_PORT/$IMAGE, for the `kite recipe upgrade` tests, and a
 # second one on 127.0.0.1:$AUTH_REGISTRY_PORT that wants a login (htpasswd,
 # user kite; storage, htpasswd and a docker config.json holding the login in
@@ -180,7 +180,7 @@ start_registry() {
     for _ in $(seq 1 50); do registry_up && break; sleep 0.1; done
     registry_up || { log "docker-registry did not start; see $d/registry.log"; tail -20 "$d/registry.log" >&2; exit 1; }
   fi
-  for tag in 1.0 1.1 2.0; do
+  for tag in 1.0 1.1 2.0 unhealthy; do
     remote="127.0.0.1:$REGISTRY_PORT/$IMAGE:$tag"
     if curl -fs -o /dev/null --max-time 5 -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
       "http://127.0.0.1:$REGISTRY_PORT/v2/$IMAGE/manifests/$tag"; then continue; fi

@@ -110,10 +110,10 @@ after(() => {
   rmSync(sb.abraDir, { recursive: true, force: true });
 });
 
-test('the rig registry has kite-test/web 1.0, 1.1 and 2.0', async () => {
+test('the rig registry has kite-test/web 1.0, 1.1, 2.0 and unhealthy (a tag that is no version: never offered)', async () => {
   const res = await fetch(`http://${REGISTRY}/v2/kite-test/web/tags/list`);
   const body = (await res.json()) as { tags: string[] };
-  assert.deepEqual(body.tags.sort(), ['1.0', '1.1', '2.0'], 'run scripts/rig.sh up');
+  assert.deepEqual(body.tags.sort(), ['1.0', '1.1', '2.0', 'unhealthy'], 'run scripts/rig.sh up');
 });
 
 test('upgrade -m reports the newer tags per service as JSON and writes nothing', async () => {
