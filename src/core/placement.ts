@@ -172,3 +172,12 @@ export function tooFewNodes(service: string, spec: ServiceSpec, nodes: SwarmNode
   if (eligible * max >= replicas) return undefined;
   return `${service} wants ${replicas} replicas, at most ${max} per node (max_replicas_per_node), but only ${eligible} node${eligible === 1 ? '' : 's'} can take it`;
 }
+
+/**
+ * A service kite pins to the node holding its data: named local volumes and
+ * one task (several replicas, or a global service, have a volume on each of
+ * their nodes).
+ */
+export function needsPin(spec: ServiceSpec): boolean {
+  return localVolumes(spec).length > 0 && Boolean(spec.Mode?.Replicated) && (spec.Mode?.Replicated?.Replicas ?? 1) === 1;
+}

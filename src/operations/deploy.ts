@@ -22,9 +22,9 @@ import type { RecipeFileStore } from '../ports/recipe-files.js';
 import { INSIDE_RECIPE_HINT } from '../core/recipe-path.js';
 import type { DeployEvent } from './events.js';
 import { watchConvergence, type WatchFailure, type WatchTarget } from './watch.js';
-import { describeUnplaceable, tooFewNodes, localVolumes, pinConstraint, pinnedNodeId, pinsService, placementFromEnv, placementKey, unplaceable, withConstraints } from '../core/placement.js';
+import { describeUnplaceable, tooFewNodes, localVolumes, needsPin, pinConstraint, pinnedNodeId, pinsService, placementFromEnv, placementKey, unplaceable, withConstraints } from '../core/placement.js';
 import { nodeHostname } from '../core/nodes.js';
-import { readPins, writePin, type PinRecord } from './pins.js';
+import { readPins, runningNode, writePin, type PinRecord } from './pins.js';
 
 export interface DeployOptions {
   force?: boolean;
@@ -443,9 +443,7 @@ async function planPlacement(app: LoadedApp, docker: DockerPort, spec: StackSpec
     const constraints = s.TaskTemplate.Placement?.Constraints ?? [];
     const volumes = localVolumes(s);
     let pinnedTo: string | undefined;
-    // one task, one volume: several replicas (or a global service) have a volume on each of their nodes
-    const single = Boolean(s.Mode?.Replicated) && (s.Mode?.Replicated?.Replicas ?? 1) === 1;
-    if (volumes.length > 0 && single && !pinsService(constraints)) {
+    if (needsPin(s) && !pinsService(constraints)) {
       if (opts.noPin) {
         warnings.push(`${svc.key} keeps its data in volumes on one node (${volumes.join(', ')}) and is not pinned (--no-pin): if Swarm moves it to another node, it starts there with empty volumes`);
       } else {
@@ -476,12 +474,6 @@ async function planPlacement(app: LoadedApp, docker: DockerPort, spec: StackSpec
   return { spec: { ...spec, services }, pins, lines, warnings };
 }
 
-/** the node the service's running task is on (its volumes are there) */
-async function runningNode(docker: DockerPort, service: Service | undefined): Promise<string | undefined> {
-  if (!service) return undefined;
-  const tasks = await docker.listTasks({ service: [service.ID], 'desired-state': ['running'] });
-  return tasks.find((t) => t.Status.State === 'running' && t.NodeID)?.NodeID ?? tasks.find((t) => t.NodeID)?.NodeID;
-}
 
 /**
  * Pin every image to the digest its registry has now, in parallel, as

@@ -4,8 +4,10 @@
 // kite.pin.node (its ID) and kite.pin.hostname. It carries no stack
 // namespace label, so an undeploy keeps it, as it keeps the volumes.
 
-import type { DockerPort } from '../ports/docker.js';
-import { pinRecordName } from '../core/placement.js';
+import type { DockerPort, Service } from '../ports/docker.js';
+import { needsPin, pinConstraint, pinRecordName, pinsService, withConstraints } from '../core/placement.js';
+import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
+import { nodeHostname } from '../core/nodes.js';
 
 export const PIN_LABEL = 'kite.pin';
 
@@ -43,4 +45,39 @@ export async function writePin(docker: DockerPort, stack: string, pin: Omit<PinR
 /** forget every pin of a stack (the app and its volumes are gone) */
 export async function removePins(docker: DockerPort, stack: string): Promise<void> {
   for (const p of (await readPins(docker, stack)).values()) await docker.removeConfig(p.configId);
+}
+
+/** the node the service's running task is on (its volumes are there) */
+export async function runningNode(docker: DockerPort, service: Service | undefined): Promise<string | undefined> {
+  if (!service) return undefined;
+  const tasks = await docker.listTasks({ service: [service.ID], 'desired-state': ['running'] });
+  return tasks.find((t) => t.Status.State === 'running' && t.NodeID)?.NodeID ?? tasks.find((t) => t.NodeID)?.NodeID;
+}
+
+export interface PinnedInPlace {
+  service: string;
+  node: string;
+}
+
+/**
+ * Pin every deployed stateful service that nothing pins to the node it runs
+ * on (its spec gets the constraint, the running task stays; the record is
+ * written): what a swarm that just grew a node needs before a restart or an
+ * update lets Swarm start such a service on the new, empty node.
+ */
+export async function pinInPlace(docker: DockerPort): Promise<PinnedInPlace[]> {
+  const services = await docker.listServices({ label: [NAMESPACE_LABEL] });
+  const out: PinnedInPlace[] = [];
+  for (const s of services) {
+    const stack = s.Spec.Labels?.[NAMESPACE_LABEL];
+    if (!stack || !needsPin(s.Spec) || pinsService(s.Spec.TaskTemplate.Placement?.Constraints ?? [])) continue;
+    const nodeId = await runningNode(docker, s);
+    if (!nodeId) continue;
+    const hostname = nodeHostname(await docker.inspectNode(nodeId));
+    await docker.updateService(s.ID, s.Version.Index, withConstraints(s.Spec, [pinConstraint(nodeId)]));
+    const key = s.Spec.Name.startsWith(`${stack}_`) ? s.Spec.Name.slice(stack.length + 1) : s.Spec.Name;
+    await writePin(docker, stack, { service: key, nodeId, hostname }, (await readPins(docker, stack)).get(key));
+    out.push({ service: s.Spec.Name, node: hostname });
+  }
+  return out;
 }

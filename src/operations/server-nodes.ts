@@ -7,6 +7,7 @@ import type { Clock } from '../ports/clock.js';
 import { applyLabelEdit, findNode, nodeHostname, nodeRows, taskMoves, tasksLeftOn, type LabelEdit, type NodeRow, type TaskMove } from '../core/nodes.js';
 import { ConflictError, DockerApiError, UsageError } from '../core/errors.js';
 import { eligibleNodes, pinnedNodeId } from '../core/placement.js';
+import { pinInPlace, type PinnedInPlace } from './pins.js';
 
 export async function listNodes(docker: DockerPort): Promise<NodeRow[]> {
   const [nodes, tasks] = await Promise.all([managerCall(docker, () => docker.listNodes()), docker.listTasks({ 'desired-state': ['running'] })]);
@@ -105,6 +106,8 @@ export interface JoinResult {
   id: string;
   role: 'worker' | 'manager';
   managerAddr: string;
+  /** stateful services pinned where they run, so the new node does not start them with empty volumes */
+  pinned: PinnedInPlace[];
 }
 
 /**
@@ -132,7 +135,7 @@ export async function joinNode(ports: { manager: DockerPort; joiner: DockerPort;
   const deadline = clock.now() + opts.timeoutMs;
   for (;;) {
     const node = (await manager.listNodes()).find((n) => n.ID === id);
-    if (node?.Status.State === 'ready') return { node: nodeHostname(node), id, role, managerAddr };
+    if (node?.Status.State === 'ready') return { node: nodeHostname(node), id, role, managerAddr, pinned: await pinInPlace(manager) };
     if (clock.now() >= deadline) throw new ConflictError(`${joiner.server} joined, but the manager does not see it ready after ${Math.round(opts.timeoutMs / 1000)}s`, `check it with \`kite server nodes ${manager.server}\``);
     await clock.sleep(500);
   }

@@ -237,3 +237,17 @@ test('a pin to a node removed from the swarm is replaced by the node Swarm place
   const records = swarm.configs.filter((c) => c.Spec.Labels['kite.pin'] === STACK);
   assert.deepEqual(records.map((c) => c.Spec.Labels['kite.pin.node']), [now], 'one record, for the new node');
 });
+
+test('pinInPlace (after a node joins): a deployed unpinned stateful service is pinned where it runs and recorded; stateless ones untouched', async () => {
+  const { pinInPlace } = await import('../../src/operations/pins.js');
+  const { dir } = app();
+  const swarm = new FakeSwarm();
+  assert.equal((await run(dir, swarm)).error, undefined);
+  assert.deepEqual(constraintsOf(swarm, `${STACK}_db`), [], 'one node: not pinned');
+  swarm.addNodes({ id: 'node2', hostname: 'n2' });
+  assert.deepEqual(await pinInPlace(swarm), [{ service: `${STACK}_db`, node: 'node1' }]);
+  assert.deepEqual(constraintsOf(swarm, `${STACK}_db`), ['node.id==node1']);
+  assert.deepEqual(constraintsOf(swarm, `${STACK}_web`), []);
+  assert.equal(swarm.configs.find((c) => c.Spec.Labels['kite.pin'] === STACK)?.Spec.Labels['kite.pin.node'], 'node1');
+  assert.deepEqual(await pinInPlace(swarm), [], 'pinned once');
+});
