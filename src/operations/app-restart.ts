@@ -12,6 +12,7 @@ import { APP_SERVICE, DEFAULT_TIMEOUT_SECONDS, labelKey } from '../core/abra-lab
 import { ConflictError, DeployFailedError, DockerApiError, NotFoundError, UsageError } from '../core/errors.js';
 import type { DeployEvent } from './events.js';
 import { watchConvergence, type WatchTarget } from './watch.js';
+import { pinInPlace } from './pins.js';
 
 export interface RestartOptions {
   /** short service name (`app`) or the full `<stack>_app` */
@@ -38,6 +39,8 @@ export async function* restart(docker: DockerPort, stack: string, domain: string
   }
   chosen.sort((a, b) => a.Spec.Name.localeCompare(b.Spec.Name));
 
+  // a forced update lets Swarm place the task anew: a stateful service stays on its volumes' node
+  for (const p of await pinInPlace(docker, stack)) yield { type: 'pinned', service: p.service, node: p.node };
   const targets: WatchTarget[] = [];
   for (const s of chosen) {
     const r = await forceUpdate(docker, s.Spec.Name);

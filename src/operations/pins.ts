@@ -60,23 +60,26 @@ export interface PinnedInPlace {
 }
 
 /**
- * Pin every deployed stateful service that nothing pins to the node it runs
- * on (its spec gets the constraint, the running task stays; the record is
- * written): what a swarm that just grew a node needs before a restart or an
- * update lets Swarm start such a service on the new, empty node.
+ * On a swarm of several nodes, pin every deployed stateful service (of one
+ * stack, or all) that nothing pins to the node it runs on (its spec gets the
+ * constraint, the running task stays; the record is written): what a swarm
+ * that just grew a node needs, and what a restart of an app deployed without
+ * pins (by abra, or before the swarm grew) needs, before Swarm may start such
+ * a service on another node with empty volumes.
  */
-export async function pinInPlace(docker: DockerPort): Promise<PinnedInPlace[]> {
-  const services = await docker.listServices({ label: [NAMESPACE_LABEL] });
+export async function pinInPlace(docker: DockerPort, stack?: string): Promise<PinnedInPlace[]> {
+  if ((await docker.listNodes()).length <= 1) return [];
+  const services = await docker.listServices({ label: [stack ? `${NAMESPACE_LABEL}=${stack}` : NAMESPACE_LABEL] });
   const out: PinnedInPlace[] = [];
   for (const s of services) {
-    const stack = s.Spec.Labels?.[NAMESPACE_LABEL];
-    if (!stack || !needsPin(s.Spec) || pinsService(s.Spec.TaskTemplate.Placement?.Constraints ?? [])) continue;
+    const ns = s.Spec.Labels?.[NAMESPACE_LABEL];
+    if (!ns || !needsPin(s.Spec) || pinsService(s.Spec.TaskTemplate.Placement?.Constraints ?? [])) continue;
     const nodeId = await runningNode(docker, s);
     if (!nodeId) continue;
     const hostname = nodeHostname(await docker.inspectNode(nodeId));
     await docker.updateService(s.ID, s.Version.Index, withConstraints(s.Spec, [pinConstraint(nodeId)]));
-    const key = s.Spec.Name.startsWith(`${stack}_`) ? s.Spec.Name.slice(stack.length + 1) : s.Spec.Name;
-    await writePin(docker, stack, { service: key, nodeId, hostname }, (await readPins(docker, stack)).get(key));
+    const key = s.Spec.Name.startsWith(`${ns}_`) ? s.Spec.Name.slice(ns.length + 1) : s.Spec.Name;
+    await writePin(docker, ns, { service: key, nodeId, hostname }, (await readPins(docker, ns)).get(key));
     out.push({ service: s.Spec.Name, node: hostname });
   }
   return out;

@@ -119,6 +119,7 @@ test('restart bumps ForceUpdate on the current version and needs a service or --
   const svc = service('app', { Spec: { ...service('app').Spec, TaskTemplate: { ContainerSpec: { Image: 'img' }, ForceUpdate: 4 } } as ServiceSpec });
   const docker = fake({
     listServices: async () => [svc],
+    listNodes: async () => [], // a single-node swarm: nothing to pin first
     inspectService: async () => ({ ...svc, UpdatedAt: '2026-01-01T00:00:00Z' }),
     updateService: async (id, version, spec) => {
       updates.push({ id, version, force: spec.TaskTemplate.ForceUpdate });

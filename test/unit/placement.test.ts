@@ -251,3 +251,16 @@ test('pinInPlace (after a node joins): a deployed unpinned stateful service is p
   assert.equal(swarm.configs.find((c) => c.Spec.Labels['kite.pin'] === STACK)?.Spec.Labels['kite.pin.node'], 'node1');
   assert.deepEqual(await pinInPlace(swarm), [], 'pinned once');
 });
+
+test('restart on a swarm of several nodes first pins an unpinned stateful service where it runs (an app deployed without pins)', async () => {
+  const { restart } = await import('../../src/operations/app-restart.js');
+  const { dir } = app();
+  const swarm = new FakeSwarm();
+  assert.equal((await run(dir, swarm)).error, undefined);
+  swarm.addNodes({ id: 'node2', hostname: 'n2' }, { id: 'node3', hostname: 'n3' });
+  const events: DeployEvent[] = [];
+  for await (const e of restart(swarm, STACK, DOMAIN, { service: 'db', timeoutSeconds: 30, clock: swarm.clock })) events.push(e);
+  assert.deepEqual(events[0], { type: 'pinned', service: `${STACK}_db`, node: 'node1' });
+  assert.deepEqual(constraintsOf(swarm, `${STACK}_db`), ['node.id==node1']);
+  assert.equal(nodeOf(swarm, `${STACK}_db`), 'node1', 'restarted on its node');
+});
