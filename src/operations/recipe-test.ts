@@ -124,7 +124,7 @@ export async function* recipeTest(ports: RecipeTestPorts, input: RecipeTestInput
       yield { type: 'step', step: result };
     };
 
-    planted.push(...(await plantWitnesses(docker, stack)));
+    await plantWitnesses(docker, stack, planted);
     const lint = lintVerdicts(lintRecipe(await ports.recipeFiles.readAll(snapshot.dir, input.recipe)));
 
     yield* step('install', () => install(t));
@@ -271,8 +271,12 @@ async function* reinstall(t: Run, planted: Planted[]): AsyncGenerator<RecipeTest
 }
 
 async function* overlays(t: Run): AsyncGenerator<RecipeTestEvent, Outcome> {
-  const combos = overlayCombinations(t.tests, t.ports.recipeFiles.readText(t.snapshotDir, '.env.sample'));
-  if (combos.length === 0) return { status: 'skip', reason: 'the recipe offers no overlay combinations (no commented COMPOSE_FILE lines in .env.sample, no overlays.test)' };
+  const sample = t.ports.recipeFiles.readText(t.snapshotDir, '.env.sample');
+  const combos = overlayCombinations(t.tests, sample);
+  if (combos.length === 0) {
+    const excluded = t.tests.overlays.exclude.length > 0 && overlayCombinations({ ...t.tests, overlays: { ...t.tests.overlays, exclude: [] } }, sample).length > 0;
+    return { status: 'skip', reason: excluded ? `every overlay combination is excluded in ${TEST_FILE}` : 'the recipe offers no overlay combinations (no commented COMPOSE_FILE lines in .env.sample, no overlays.test)' };
+  }
   if (!t.installed) return NOT_INSTALLED;
   const problems: string[] = [];
   const logs: string[] = [];
@@ -457,17 +461,23 @@ type Planted = { kind: 'secret' | 'config' | 'network'; id: string; name: string
 /**
  * Witness objects a sloppy removal would take along: named like the test
  * stack (its name and `w_`), labelled with a sibling stack's namespace.
+ * Pushed into `planted` one by one, so a failure half-way still removes
+ * those made; ones left by a killed earlier run of this domain go first.
  */
-async function plantWitnesses(docker: DockerPort, stack: string): Promise<Planted[]> {
+async function plantWitnesses(docker: DockerPort, stack: string, planted: Planted[]): Promise<void> {
   const name = `${stack}w_witness`;
-  const labels = { 'kite.recipe-test.witness': stack, 'com.docker.stack.namespace': `${stack}w` };
+  const labels = { [WITNESS_LABEL]: stack, 'com.docker.stack.namespace': `${stack}w` };
   const data = Buffer.from('witness').toString('base64');
-  const out: Planted[] = [];
-  out.push({ kind: 'secret', id: (await docker.createSecret({ Name: name, Labels: labels, Data: data })).ID, name });
-  out.push({ kind: 'config', id: (await docker.createConfig({ Name: name, Labels: labels, Data: data })).ID, name });
-  out.push({ kind: 'network', id: (await docker.createNetwork({ Name: name, Driver: 'overlay', Labels: labels })).Id, name });
-  return out;
+  const stale = { label: [`${WITNESS_LABEL}=${stack}`] };
+  for (const x of await docker.listSecrets(stale)) await docker.removeSecret(x.ID);
+  for (const x of await docker.listConfigs(stale)) await docker.removeConfig(x.ID);
+  for (const x of await docker.listNetworks(stale)) await docker.removeNetwork(x.Id);
+  planted.push({ kind: 'secret', id: (await docker.createSecret({ Name: name, Labels: labels, Data: data })).ID, name });
+  planted.push({ kind: 'config', id: (await docker.createConfig({ Name: name, Labels: labels, Data: data })).ID, name });
+  planted.push({ kind: 'network', id: (await docker.createNetwork({ Name: name, Driver: 'overlay', Labels: labels })).Id, name });
 }
+
+const WITNESS_LABEL = 'kite.recipe-test.witness';
 
 function round(n: number): number {
   return Math.round(n * 10) / 10;

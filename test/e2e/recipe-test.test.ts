@@ -18,18 +18,22 @@ import { git } from './git-fixture.js';
 
 const REGISTRY = '127.0.0.1:5000';
 const RECIPE = 'kite-test-levels';
-const DOMAIN = 'levels-t.kite.test';
-const STACK = 'levels-t_kite_test'.replace(/[.-]/g, (c) => (c === '.' ? '_' : c));
-const WITNESS = 'levels-witness.kite.test';
-const WITNESS_STACK = 'levels-witness_kite_test';
-const PORT = 18341;
-const WITNESS_PORT = 18342;
+// names and ports of this run: two runs of this file at once (the full suite and
+// one engineer's) must not touch each other's stacks
+const RUN = `lv${(process.pid % 46656).toString(36)}`;
+const DOMAIN = `${RUN}-t.kite.test`;
+const STACK = `${RUN}-t_kite_test`;
+const WITNESS = `${RUN}-w.kite.test`;
+const WITNESS_STACK = `${RUN}-w_kite_test`;
+const PORT = 19000 + (process.pid % 400) * 2;
+const WITNESS_PORT = PORT + 1;
 const RELEASES = ['1.0.0+1.0', '1.1.0+1.1', '1.2.0+1.2'];
 // a recipe whose db is backed up (backupbot labels) and whose app Traefik routes: L4 and L5 pass
 const BK_RECIPE = 'kite-test-levels-bk';
-const BK_DOMAIN = 'levels-bk.kite.test';
-const BK_STACK = 'levels-bk_kite_test';
-const BACKUP_REPO = '/var/lib/kite-backups-levels';
+const BK_DOMAIN = `${RUN}-bk.kite.test`;
+const BK_STACK = `${RUN}-bk_kite_test`;
+const BACKUP_REPO = `/var/lib/kite-backups-${RUN}`;
+const esc = (s: string) => s.replace(/[.+]/g, '\\$&');
 
 const sb = new Sandbox();
 const root = mkdtempSync(join(tmpdir(), 'kite-levels-'));
@@ -81,6 +85,7 @@ function makeRecipe(name = RECIPE, variant: 'releases' | 'backups' | 'bad-test-f
     return;
   }
   if (variant === 'backups') {
+    writeFileSync(join(work, 'recipe-test.yml'), TEST_FILE + 'overlays:\n  exclude: ["compose.yml:compose.extra.yml"]\n');
     edit((c) => c.replace('      update_config:\n        monitor: 1s\n\n  worker:', '      update_config:\n        monitor: 1s\n      labels:\n        - "backupbot.backup=true"\n\n  worker:').replace('        - "coop-cloud.${STACK_NAME}.version=1.0.0+1.0"', '        - "coop-cloud.${STACK_NAME}.version=1.0.0+1.0"\n        - "traefik.enable=true"'));
     assert.match(readFileSync(compose, 'utf8'), /backupbot\.backup=true[\s\S]*worker:/);
     release(RELEASES[0], 'Backed up.');
@@ -171,6 +176,7 @@ test('--all-releases tests each release; exit 3 below --min-level; JSON, JUnit a
   assert.equal(r.code, 3, r.stderr);
   assert.match(r.stderr, /kite-test-levels 1\.1\.0\+1\.1 reached level 2, kite-test-levels 1\.2\.0\+1\.2 reached level 0, below --min-level 3/);
   assert.match(r.stderr, /^L1 install …$/m, 'progress on stderr');
+  assert.doesNotMatch(r.stderr, /clean-up of|could not remove the witness/, 'the clean-up after each release is complete');
   results = JSON.parse(r.stdout);
   assert.deepEqual(results.map((x) => x.version), RELEASES, 'oldest first');
   for (const x of results) {
@@ -180,7 +186,7 @@ test('--all-releases tests each release; exit 3 below --min-level; JSON, JUnit a
   }
   const junit = readFileSync(out('junit.xml'), 'utf8');
   assert.match(junit, /<testsuite name="kite-test-levels 1\.2\.0\+1\.2" tests="10" failures="\d+"/);
-  assert.match(junit, /<testcase classname="kite-test-levels\.1\.2\.0\+1\.2" name="L1 install" time="[\d.]+">\n\s+<failure message="[^"]*levels-t_kite_test_app/);
+  assert.match(junit, new RegExp(`<testcase classname="kite-test-levels\\.1\\.2\\.0\\+1\\.2" name="L1 install" time="[\\d.]+">\\n\\s+<failure message="[^"]*${esc(STACK)}_app`));
   assert.match(readFileSync(out('badge.svg'), 'utf8'), /kite-test-levels: level 0/, 'the badge shows the newest release tested');
 });
 
@@ -209,8 +215,8 @@ test('an upgrade that loses the marker fails L3, naming the service', () => {
 test('the broken release fails L1 naming the failing service, its task errors and log lines', () => {
   const install = stepOf(RELEASES[2], 'install');
   assert.equal(install.status, 'fail');
-  assert.match(install.reason, /did not converge: service levels-t_kite_test_app: /);
-  assert.ok(install.logs.some((l) => l.startsWith('levels-t_kite_test_app')), install.logs.join('\n'));
+  assert.match(install.reason, new RegExp(`did not converge: service ${esc(STACK)}_app: `));
+  assert.ok(install.logs.some((l) => l.startsWith(`${STACK}_app`)), install.logs.join('\n'));
   assert.equal(stepOf(RELEASES[2], 'redeploy').status, 'unverified');
   assert.match(stepOf(RELEASES[2], 'redeploy').reason, /not run: the release did not install/);
   assert.equal(results[2].level, 0);
@@ -219,11 +225,14 @@ test('the broken release fails L1 naming the failing service, its task errors an
 test('a recipe with backup labels passes the backup → change → restore round trip, and reaches L5', async () => {
   const r = await sb.kite(['recipe', 'test', BK_RECIPE, '-s', SERVER, '-D', BK_DOMAIN, '--json']);
   assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /clean-up of|could not remove the witness|could not forget/, 'the clean-up is complete');
   const result = JSON.parse(r.stdout);
   const step = (name: string) => result.steps.find((s: { name: string }) => s.name === name);
   assert.equal(step('backup-restore').status, 'pass', `${step('backup-restore').reason}\n${step('backup-restore').logs.join('\n')}`);
   assert.match(step('backup-restore').reason, /snapshot \w+ brought 1 marker back/);
   assert.equal(step('lint-errors').status, 'pass', step('lint-errors').logs.join('\n'));
+  assert.equal(step('overlays').status, 'skip');
+  assert.match(step('overlays').reason, /every overlay combination is excluded in recipe-test\.yml/);
   assert.equal(step('lint-warnings').status, 'fail');
   assert.equal(result.level, 5);
   assert.deepEqual(leftovers(BK_STACK), []);
@@ -269,11 +278,11 @@ test('recipe ls shows the latest release\'s level and filters by it; app new war
   assert.deepEqual(JSON.parse(filtered.stdout), []);
   assert.equal((await sb.kite(['recipe', 'ls', '--level', '8'])).code, 2);
 
-  const created = await sb.kite(['app', 'new', RECIPE, RELEASES[2], '-s', SERVER, '-D', 'levels-new.kite.test']);
+  const created = await sb.kite(['app', 'new', RECIPE, RELEASES[2], '-s', SERVER, '-D', `${RUN}-new.kite.test`]);
   assert.equal(created.code, 0, created.stderr);
   assert.match(created.stderr, /WARN .*kite-test-levels 1\.2\.0\+1\.2 reached test level 0 .* below level 3 \(kite\.yml recipe_test\.min_level\)/);
   writeFileSync(join(sb.abraDir, 'kite.yml'), readFileSync(join(sb.abraDir, 'kite.yml'), 'utf8') + 'recipe_test:\n  min_level: 0\n');
-  const quiet = await sb.kite(['app', 'new', RECIPE, RELEASES[2], '-s', SERVER, '-D', 'levels-new2.kite.test']);
+  const quiet = await sb.kite(['app', 'new', RECIPE, RELEASES[2], '-s', SERVER, '-D', `${RUN}-new2.kite.test`]);
   assert.equal(quiet.code, 0, quiet.stderr);
   assert.doesNotMatch(quiet.stderr, /test level/, 'min_level 0: nothing to warn about');
 });
@@ -281,15 +290,15 @@ test('recipe ls shows the latest release\'s level and filters by it; app new war
 test('a domain that is an existing app is refused, and nothing is touched', async () => {
   const r = await sb.kite(['recipe', 'test', RECIPE, RELEASES[0], '-s', SERVER, '-D', WITNESS]);
   assert.equal(r.code, 6, r.stderr);
-  assert.match(r.stderr, /levels-witness\.kite\.test is an existing app/);
+  assert.match(r.stderr, new RegExp(`${esc(WITNESS)} is an existing app`));
   assert.deepEqual(['app', 'db', 'worker'].flatMap((s) => serviceTaskIds(`${WITNESS_STACK}_${s}`)), witnessTasks);
 });
 
 test('a test file with a mistake is refused naming the file and the key; nothing is created', async () => {
-  const r = await sb.kite(['recipe', 'test', 'kite-test-levels-bad', '-s', SERVER, '-D', 'levels-bad.kite.test']);
+  const r = await sb.kite(['recipe', 'test', 'kite-test-levels-bad', '-s', SERVER, '-D', `${RUN}-bad.kite.test`]);
   assert.equal(r.code, 7, r.stderr);
   assert.match(r.stderr, /recipe-test\.yml \(at 1\.0\.0\+1\.0\).*probes\[0\]\.command.*must be a non-empty string/);
-  assert.deepEqual(leftovers('levels-bad_kite_test'), []);
+  assert.deepEqual(leftovers(`${RUN}-bad_kite_test`), []);
   assert.equal(existsSync(join(sb.abraDir, 'tests', 'kite-test-levels-bad')), false, 'no result is saved');
 });
 
