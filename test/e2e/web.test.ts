@@ -277,6 +277,7 @@ test('a failing upgrade shows the failing service, its task errors, last log lin
   const text = await failure.innerText();
   assert.match(text, new RegExp(`Service ${STACK}_app`));
   assert.match(text, /The previous version is running again/);
+  assert.match(await failure.getByRole('list', { name: 'Task errors' }).innerText(), /\w{12} (failed|rejected|shutdown|complete)/, 'the failing tasks with their state and error');
   assert.match(await page.getByRole('log').first().innerText(), /Rolling back/);
   assert.equal(appImage(), 'kite-test/web:1.1');
   assert.match(sb.readEnv(DOMAIN), /^TYPE=kite-test-app:1\.1\.0\+1\.1$/m);

@@ -133,6 +133,18 @@ test('every message the UI uses is in the catalogue, and the catalogue holds not
   for (const [k, v] of Object.entries(catalogue)) assert.ok(v.trim().length > 0, `${k} is empty`);
 });
 
+test('every translation has exactly the keys of en.json, with the same placeholders', () => {
+  const dir = join(SRC, 'web/ui/messages');
+  const en = JSON.parse(readFileSync(join(dir, 'en.json'), 'utf8')) as Record<string, string>;
+  const holes = (v: string) => [...v.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'en.json')) {
+    const other = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, string>;
+    assert.deepEqual(Object.keys(other).sort(), Object.keys(en).sort(), file);
+    for (const k of Object.keys(en)) assert.equal(holes(other[k]), holes(en[k]), `${file}: ${k}`);
+  }
+  assert.equal(en['meta.lang'], 'en');
+});
+
 test('the UI sets no text except through t() or data: no string literals in textContent or element children', () => {
   const code = readFileSync(join(SRC, 'web/ui/main.ts'), 'utf8');
   // h('tag', {...}, 'literal text') would bypass the catalogue

@@ -13,7 +13,7 @@ export async function run(ctx: Context, domain: string, _options: NoOptions): Pr
     throw new UsageError(`no terminal for vi to edit ${ref.path} in`, 'run it in a terminal, or set EDITOR to an editor that needs none');
   }
   ctx.io.debug(`editing ${ref.path} with ${command}`);
-  const before = ctx.dir.readText(ref.path);
+  const before = readable(() => ctx.dir.readText(ref.path)); // the file may be broken: that is what the editor is for
   const code = await ctx.ports.editor.run(command, ref.path);
   if (code === 127) throw new UsageError(`editor "${command}" not found`, 'set EDITOR to an installed editor, e.g. EDITOR=nano');
   if (code !== 0) ctx.io.warn(`the editor exited with ${code === null ? 'a signal' : `code ${code}`}; checking the file anyway`);
@@ -29,8 +29,11 @@ export async function run(ctx: Context, domain: string, _options: NoOptions): Pr
     throw e;
   }
   if (!appRecipe(env)) throw new RecipeError('no TYPE= (or RECIPE=) line naming the recipe any more', ref.path, { key: 'TYPE' }, keep);
-  const changed = changedKeys(before, ctx.dir.readText(ref.path), ref.path);
-  if (changed.length > 0) await commitEnvChange(ctx, ref, `edit ${changed.join(', ')}`);
+  const after = ctx.dir.readText(ref.path);
+  if (after !== before) {
+    const changed = before === undefined ? undefined : readable(() => changedKeys(before, after, ref.path));
+    await commitEnvChange(ctx, ref, !changed ? 'edit (the file was not readable before)' : changed.length ? `edit ${changed.join(', ')}` : 'edit comments');
+  }
   // KITE_PLACEMENT_* keys are checked against the recipe's services now, not at the next deploy
   const placement = placementOf(ctx, domain, keep);
   if (ctx.io.json) return ctx.io.jsonData({ app: domain, path: ref.path, keys: Object.keys(env).length, placement });
@@ -44,5 +47,13 @@ function placementOf(ctx: Context, domain: string, keep: string): ReturnType<typ
   } catch (e) {
     if (e instanceof KiteError) e.hint = `${keep} (${e.hint ?? 'see the README on placement'})`;
     throw e;
+  }
+}
+
+function readable<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
   }
 }

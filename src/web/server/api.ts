@@ -208,15 +208,25 @@ export async function putEnv(state: WebState, domain: string, body: unknown) {
   if (typeof text !== 'string') throw new HttpError(400, 'expected {"text": "<the env file>"}');
   const ref = state.ports.apps.findApp(domain);
   const before = state.ports.apps.readText(ref.path);
-  // the recipe of the file as it is now: an edit cannot dodge the checks by renaming TYPE
-  const { sample, samplePath } = sampleOf(state, ref, before);
+  // the recipe of the file as it is now (an edit cannot dodge the checks by renaming TYPE), unless it is broken: fixing it is what this is for
+  const readable = validText(before, ref.path);
+  const { sample, samplePath } = sampleOf(state, ref, readable ? before : text);
   const problems = validateEnvEdit(sample, samplePath, text, ref.path);
   if (problems.length > 0) throw new HttpError(422, `${ref.path} was not saved: the edit has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { problems });
-  const keys = changedKeys(before, text, ref.path);
-  if (keys.length === 0) return { saved: false, changed: [], commit: null };
+  if (text === before) return { saved: false, changed: [], commit: null };
+  const keys = readable ? changedKeys(before, text, ref.path) : undefined;
   state.ports.apps.writeEnvFile(ref.path, text);
-  const commit = await recordEnvChange(state.ports, ref, `edit ${keys.join(', ')}`, 'web');
-  return { saved: true, changed: keys, commit };
+  const commit = await recordEnvChange(state.ports, ref, !keys ? 'edit (the file was not readable before)' : keys.length ? `edit ${keys.join(', ')}` : 'edit comments', 'web');
+  return { saved: true, changed: keys ?? null, commit };
+}
+
+function validText(text: string, path: string): boolean {
+  try {
+    parseEnvFile(text, path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // ---- secrets -----------------------------------------------------------------

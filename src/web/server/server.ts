@@ -109,7 +109,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<{ server: 
     }
     if (!path.startsWith('/api/')) return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
 
-    const parts = path.slice('/api/'.length).split('/').map(decodeURIComponent);
+    let parts: string[];
+    try {
+      parts = path.slice('/api/'.length).split('/').map(decodeURIComponent);
+    } catch {
+      throw new HttpError(400, `a malformed path: ${path}`);
+    }
     const route = `${method} ${parts.map((p, i) => (i % 2 === 1 ? ':' : p)).join('/')}`;
     switch (route) {
       case 'GET apps':

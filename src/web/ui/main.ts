@@ -526,9 +526,9 @@ function envEditor(domain: string): HTMLElement {
         e.preventDefault();
         save.disabled = true;
         try {
-          const r = await api<{ saved: boolean; changed: string[]; commit: { committed?: string; warning?: string } | null }>(`apps/${enc(domain)}/env`, { method: 'PUT', body: { text: text.value } });
+          const r = await api<{ saved: boolean; changed: string[] | null; commit: { committed?: string; warning?: string } | null }>(`apps/${enc(domain)}/env`, { method: 'PUT', body: { text: text.value } });
           result.replaceChildren(
-            h('p', { class: 'success' }, r.saved ? t('env.saved', { keys: r.changed.join(', ') }) : t('env.unchanged')),
+            h('p', { class: 'success' }, !r.saved ? t('env.unchanged') : !r.changed ? t('env.saved-fixed') : r.changed.length ? t('env.saved', { keys: r.changed.join(', ') }) : t('env.saved-comments')),
             r.commit?.committed ? h('p', {}, t('env.committed', { commit: r.commit.committed.slice(0, 12) })) : r.commit?.warning ? h('p', { class: 'warn' }, r.commit.warning) : '',
           );
         } catch (err) {
