@@ -21,7 +21,10 @@ export type BackupEvent =
   | { type: 'password-saved'; file: string }
   | { type: 'step'; message: string }
   | { type: 'warning'; message: string }
-  | { type: 'output'; stream: 'stdout' | 'stderr'; text: string };
+  | { type: 'output'; stream: 'stdout' | 'stderr'; text: string }
+  /** a service scaled to 0 for a restore, and started again */
+  | { type: 'stopped'; service: string; replicas: number }
+  | { type: 'started'; service: string };
 
 export interface BackupRunOptions {
   signal?: AbortSignal;

@@ -183,8 +183,9 @@ export async function appRestore(ports: RepoPorts, docker: DockerPort, req: AppR
     for (const s of mounting) {
       const replicas = s.Spec.Mode.Replicated?.Replicas ?? 1;
       opts.onEvent?.({ type: 'step', message: `stopping ${s.Spec.Name}` });
-      await setReplicas(docker, s.Spec.Name, 0);
       stopped.push({ service: s, replicas });
+      opts.onEvent?.({ type: 'stopped', service: s.Spec.Name, replicas });
+      await setReplicas(docker, s.Spec.Name, 0);
     }
     await waitStopped(docker, mounting, ports, opts.signal);
     await restoreSnapshotVolumes({ repo, snapshot, sourceStack: stack, targetStack: stack, volumes, nodeId }, opts);
@@ -197,6 +198,7 @@ export async function appRestore(ports: RepoPorts, docker: DockerPort, req: AppR
     opts.onEvent?.({ type: 'step', message: `starting ${service.Spec.Name}` });
     try {
       const r = await setReplicas(docker, service.Spec.Name, replicas);
+      opts.onEvent?.({ type: 'started', service: service.Spec.Name });
       targets.push({ name: service.Spec.Name, previousUpdateStartedAt: r.before.UpdateStatus?.StartedAt, deployedAt: r.after.UpdatedAt ?? '' });
     } catch (e) {
       const msg = `could not start ${service.Spec.Name} again (${(e as Error).message}): run \`kite app deploy --force ${domain}\``;

@@ -229,8 +229,8 @@ test('a failing pre-hook fails the backup and leaves no snapshot', async () => {
   inApp('touch /data/fail-pre-hook');
   try {
     const r = await sb.kite(['app', 'backup', 'create', DOMAIN]);
-    assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /backup pre-hook of app failed with status 1/);
+    assert.notEqual(r.code, 0, r.stderr);
+    assert.match(r.stderr, /backup pre-hook of app failed with status 1/, r.stderr);
     assert.equal(r.stdout, '');
   } finally {
     inApp('rm -f /data/fail-pre-hook');

@@ -28,18 +28,40 @@ export function renderBackupEvent(ctx: Context, e: BackupEvent): void {
     case 'output':
       if (!ctx.io.json) ctx.io.info(`    ${e.text}`);
       return;
+    case 'stopped':
+    case 'started':
+      return;
   }
 }
 
 /** run `fn` under the app's lock; the first Ctrl-C aborts it (it puts things back), a second one quits */
 export async function withBackupLock<T>(ctx: Context, ref: AppRef, action: string, flags: LockFlags, fn: (docker: DockerPort, opts: BackupRunOptions) => Promise<T>): Promise<T> {
   const abort = new AbortController();
-  const opts: BackupRunOptions = { signal: abort.signal, onEvent: (e) => renderBackupEvent(ctx, e) };
+  // services a restore has stopped and not started again: said on a second Ctrl-C, which quits at once
+  const stopped = new Map<string, number>();
+  const opts: BackupRunOptions = {
+    signal: abort.signal,
+    onEvent: (e) => {
+      if (e.type === 'stopped') stopped.set(e.service, e.replicas);
+      if (e.type === 'started') stopped.delete(e.service);
+      renderBackupEvent(ctx, e);
+    },
+  };
+  const onSecondSignal = () => {
+    if (!abort.signal.aborted || stopped.size === 0) return;
+    for (const [service, replicas] of stopped) ctx.io.warn(`${service} is stopped (0 replicas): start it with \`docker service scale ${service}=${replicas}\` on ${ref.server}, or \`kite app deploy --force ${ref.domain}\``);
+  };
+  // registered before withAppLock's own handler, which exits on a second signal
+  process.on('SIGINT', onSecondSignal);
+  process.on('SIGTERM', onSecondSignal);
   try {
     return await withAppLock(ctx, ref, action, flags, (docker) => fn(docker, opts), abort);
   } catch (e) {
     if (abort.signal.aborted && !(e instanceof CancelledError)) throw new CancelledError(`stopped: ${(e as Error).message}`);
     if (e instanceof CancelledError && abort.signal.reason === 'SIGTERM') e.signal = 'SIGTERM';
     throw e;
+  } finally {
+    process.removeListener('SIGINT', onSecondSignal);
+    process.removeListener('SIGTERM', onSecondSignal);
   }
 }
