@@ -10,6 +10,9 @@
 #   scripts/lab.sh start <i>   start node i's dockerd again (like a reboot: its old containers are gone)
 #   scripts/lab.sh docker <i> <args...>   the docker CLI against node i
 #
+# A plain-HTTP image registry runs in the switch namespace at 192.168.197.1:5000 with
+# kite-test/web:1.0 (every node trusts it): images by digest, pulled by each node.
+#
 # Every node is a network namespace kite-lab-nX with its own dockerd (and containerd),
 # its own hostname (UTS namespace) and a private mount namespace. A bridge in a
 # separate namespace (kite-lab-sw) links them. Nodes 1..3 form a swarm (node 1 is the
@@ -42,6 +45,7 @@ SW=kite-lab-sw
 BR=kitelabbr0
 IMAGE=kite-test/web
 SWARM_POOL=10.241.0.0/16
+REGISTRY=$NET.1:5000           # plain-HTTP registry in the switch namespace: images by digest on every node
 SELF=$ROOT/scripts/lab.sh
 
 unset DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
@@ -143,7 +147,9 @@ node_exec() {
   hostname "$n"
   mkdir -p "$(droot "$i")" "$(xroot "$i")"
   [ -s "$(droot "$i")/daemon.json" ] || echo '{}' > "$(droot "$i")/daemon.json"
-  exec env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 dockerd \
+  # DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=0: tasks pull (an image by digest from the lab registry);
+  # for the local-only test images the pull fails at once (no route out) and the local image is used
+  exec env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=0 dockerd \
     --config-file "$(droot "$i")/daemon.json" \
     --data-root "$(droot "$i")" \
     --exec-root "$(xroot "$i")" \
@@ -156,7 +162,8 @@ node_exec() {
     --default-address-pool "base=10.$((230 + i)).0.0/16,size=24" \
     --swarm-default-advertise-addr "$(ip_of "$i")" \
     --shutdown-timeout 2 \
-    --log-level warn
+    --log-level warn \
+    --insecure-registry "$REGISTRY"
 }
 
 alive()   { [ -n "${1:-}" ] && [ -r "/proc/$1/status" ] && ! grep -qs '^State:[[:space:]]*Z' "/proc/$1/status"; }
@@ -253,6 +260,26 @@ images_up() {
   for i in $pids; do wait "$i" || die "image load failed"; done
 }
 
+# ---------------------------------------------------------------- registry
+# Debian's docker-registry (installed by rig.sh) in the switch namespace, holding
+# $REGISTRY/kite-test/web:1.0: a service using it is pinned to one digest and pulled by each node.
+registry_ok() { ip netns exec "$SW" /bin/busybox wget -q -O /dev/null "http://$REGISTRY/v2/" 2>/dev/null; }
+registry_up() {
+  command -v docker-registry >/dev/null || { log "no docker-registry: the lab runs without its registry"; return 0; }
+  if ! registry_ok; then
+    mkdir -p "$WORK/registry/data"
+    printf '%s\n' 'version: 0.1' 'log:' '  level: warn' 'storage:' '  filesystem:' "    rootdirectory: $WORK/registry/data" \
+      'http:' "  addr: $REGISTRY" >"$WORK/registry/config.yml"
+    setsid ip netns exec "$SW" docker-registry serve "$WORK/registry/config.yml" </dev/null >>"$WORK/logs/registry.log" 2>&1 &
+    disown $!
+    wait_for 20 "registry on $REGISTRY" registry_ok || die "the lab registry did not start; see $WORK/logs/registry.log"
+  fi
+  if ! ip netns exec "$SW" /bin/busybox wget -q -O /dev/null "http://$REGISTRY/v2/$IMAGE/manifests/1.0" 2>/dev/null; then
+    dk 1 tag "$IMAGE:1.0" "$REGISTRY/$IMAGE:1.0"
+    dk 1 push -q "$REGISTRY/$IMAGE:1.0" >/dev/null
+  fi
+}
+
 # ---------------------------------------------------------------- ssh
 host_block() {  # <Host name> <node number>
   # entering a node's namespaces needs root: a test user who ran this through sudo gets `sudo -n` there
@@ -319,6 +346,7 @@ up() {
   for i in $(seq 1 "$SPARE"); do node_wait "$i"; done
   swarm_up
   images_up
+  registry_up
   ssh_up
   log "ready in $((SECONDS - t0)) s: servers kite-lab (manager) and kite-lab-n1..n$SPARE (n$SPARE is outside the swarm)"
 }

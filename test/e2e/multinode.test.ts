@@ -12,12 +12,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { ROOT, Sandbox } from './harness.js';
 
 const LAB = 'kite-lab';
 const N = (i: number) => `kite-lab-n${i}`;
 const A = { domain: 'multi-a.lab.test', stack: 'multi-a_lab_test', port: '18181' };
 const B = { domain: 'multi-b.lab.test', stack: 'multi-b_lab_test', port: '18182' };
+const C = { domain: 'multi-c.lab.test', stack: 'multi-c_lab_test', port: '18183' };
+/** the lab's registry (scripts/lab.sh), which every node trusts */
+const REGISTRY = '192.168.197.1:5000';
 const sb = new Sandbox();
 
 /** the docker CLI on lab node i's own socket */
@@ -81,8 +85,8 @@ function restoreLab(): void {
   for (const id of lab(1, 'node', 'ls', '--filter', `name=${N(4)}`, '--format', '{{.ID}}').split('\n').filter(Boolean)) try { lab(1, 'node', 'rm', '--force', id); } catch { /* gone */ }
 }
 
-async function newApp(app: typeof A, env: Record<string, string>): Promise<void> {
-  const r = await sb.kite(['app', 'new', 'kite-test-app', '-s', LAB, '-D', app.domain, '--secrets']);
+async function newApp(app: typeof A, env: Record<string, string>, recipe = 'kite-test-app'): Promise<void> {
+  const r = await sb.kite(['app', 'new', recipe, '-s', LAB, '-D', app.domain, '--secrets']);
   assert.equal(r.code, 0, r.stderr);
   sb.setEnv(app.domain, 'APP_PORT', app.port, LAB);
   for (const [k, v] of Object.entries(env)) sb.setEnv(app.domain, k, v, LAB);
@@ -90,14 +94,12 @@ async function newApp(app: typeof A, env: Record<string, string>): Promise<void>
 
 before(() => {
   restoreLab();
-  purgeLab(A.stack);
-  purgeLab(B.stack);
+  for (const app of [A, B, C]) purgeLab(app.stack);
   sb.addRecipe('kite-test-app');
 });
 after(() => {
   restoreLab();
-  purgeLab(A.stack);
-  purgeLab(B.stack);
+  for (const app of [A, B, C]) purgeLab(app.stack);
 });
 
 test('server add kite-lab: the lab manager is a normal kite server over SSH; nodes are listed with role, state and labels', async () => {
@@ -239,6 +241,31 @@ test('drain moves the tasks elsewhere and says where; activate lets the node tak
   const a = await sb.kite(['server', 'node', 'activate', LAB, N(3)]);
   assert.equal(a.code, 0, a.stderr);
   assert.equal(nodeState(3), 'ready active');
+});
+
+test('a global service from the registry converges with one task on every node, all on one digest', async () => {
+  // the test recipe with its worker global and its image in the lab's registry
+  const dir = sb.addRecipe('kite-test-app', 'kite-global');
+  const compose = join(dir, 'compose.yml');
+  const text = readFileSync(compose, 'utf8');
+  const worker = text.indexOf('  worker:\n    image: kite-test/web:1.0\n');
+  assert.ok(worker > 0);
+  writeFileSync(compose, text.replace('  worker:\n    image: kite-test/web:1.0\n', `  worker:\n    image: ${REGISTRY}/kite-test/web:1.0\n`).replace('    deploy:\n      endpoint_mode: dnsrr\n      update_config:\n        monitor: 1s\n\nconfigs:', '    deploy:\n      mode: global\n      endpoint_mode: dnsrr\n      update_config:\n        monitor: 1s\n\nconfigs:'));
+  writeFileSync(join(dir, '.env.sample'), readFileSync(join(dir, '.env.sample'), 'utf8').replace('TYPE=kite-test-app', 'TYPE=kite-global'));
+  await newApp(C, {}, 'kite-global');
+  const r = await sb.kite(['app', 'deploy', C.domain, '--no-input']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /multi-c_lab_test_worker: converged/);
+  assert.doesNotMatch(r.stderr, new RegExp(`image ${REGISTRY.replace(/\./g, '\\.')}/kite-test/web:1.0 could not be accessed`));
+  const image = lab(1, 'service', 'inspect', `${C.stack}_worker`, '--format', '{{.Spec.TaskTemplate.ContainerSpec.Image}}');
+  assert.match(image, new RegExp(`^${REGISTRY}/kite-test/web:1\\.0@sha256:[0-9a-f]{64}$`));
+  assert.deepEqual(runningOn(`${C.stack}_worker`), [N(1), N(2), N(3)]);
+  for (const i of [1, 2, 3]) {
+    const id = lab(i, 'ps', '-q', '--filter', `label=com.docker.swarm.service.name=${C.stack}_worker`);
+    assert.equal(lab(i, 'inspect', id, '--format', '{{.Config.Image}}'), image, `node ${i} runs the pinned digest`);
+  }
+  assert.equal((await sb.kite(['app', 'undeploy', C.domain, '--no-input'])).code, 0);
+  purgeLab(C.stack);
 });
 
 test('join a fourth machine as a worker through its own SSH connection, then remove it safely', async () => {
