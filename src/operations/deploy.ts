@@ -460,7 +460,7 @@ async function planPlacement(app: LoadedApp, docker: DockerPort, spec: StackSpec
       }
     }
     const all = s.TaskTemplate.Placement?.Constraints ?? [];
-    if (all.length > 0 || pinnedTo) lines.push({ service: svc.key, constraints: all.filter((c) => c !== pinConstraint(pinnedNodeId(all) ?? '')), ...(fromEnv.has(svc.key) ? { fromEnv: placementKey(svc.key) } : {}), ...(pinnedTo ? { pinnedTo } : {}) });
+    if (all.length > 0 || pinnedTo) lines.push({ service: svc.key, constraints: pinnedTo ? all.filter((c) => c !== pinConstraint(pinnedNodeId(all) ?? '')) : all, ...(fromEnv.has(svc.key) ? { fromEnv: placementKey(svc.key) } : {}), ...(pinnedTo ? { pinnedTo } : {}) });
     services.push({ ...svc, spec: s });
   }
   const stuck = services.map((svc) => unplaceable(svc.key, svc.spec.TaskTemplate.Placement?.Constraints ?? [], nodes)).filter((u) => u !== undefined).map(describeUnplaceable);
