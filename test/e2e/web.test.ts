@@ -346,6 +346,24 @@ test('restart and undeploy from the app page, each confirmed in a dialog', async
   assert.match(await page.getByRole('log').first().innerText(), new RegExp(`Removed service ${STACK}_app`));
 });
 
+test('keyboard only: Deploy the undeployed app (Tab to Deploy, Enter, Enter on Confirm); it converges', async () => {
+  await page.goto(`${origin}/#/apps`);
+  await page.goto(`${origin}/#/apps/${DOMAIN}`);
+  await page.getByText('not deployed', { exact: true }).first().waitFor();
+  let reached = false;
+  for (let i = 0; i < 40 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement?.textContent === 'Deploy');
+  }
+  assert.ok(reached, 'Deploy is reachable with Tab');
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog').waitFor({ timeout: 60_000 });
+  assert.match(await page.getByRole('dialog').innerText(), /New deployment\s+1\.0\.0\+1\.0/);
+  await page.keyboard.press('Enter');
+  await page.getByText('Converged: kite-test-app:1.0.0+1.0 is running.').waitFor({ timeout: 180_000 });
+  assert.equal(appImage(), 'kite-test/web:1.0');
+});
+
 test('servers and the recipe catalogue: "fedi" finds the fediverse apps; status filter', async () => {
   await page.goto(`${origin}/#/servers`);
   const servers = page.getByRole('table', { name: 'Servers' });
