@@ -95,6 +95,7 @@ const CASES: Case[] = [
   [['recipe', 'lint', 'nextcloud', '--only-errors'], 'recipe lint', ['nextcloud'], { onlyErrors: true }],
   [['recipe', 'new', 'myapp', '-N', 'My App', '-u', 'Ann', '-e', 'ann@example.org'], 'recipe new', ['myapp'], { name: 'My App', gitName: 'Ann', gitEmail: 'ann@example.org' }],
   [['recipe', 'ls', '-p', 'fedi', '--category', 'apps', '--status', '3'], 'recipe ls', [], { pattern: 'fedi', category: 'apps', status: 3 }],
+  [['recipe', 'ls', '--level', '3'], 'recipe ls', [], { level: 3 }],
   [['recipe', 'versions', 'nextcloud'], 'recipe versions', ['nextcloud'], {}],
   [['recipe', 'upgrade', 'nextcloud', '-y', '-c'], 'recipe upgrade', ['nextcloud'], { minor: true, commit: true }],
   [['recipe', 'sync', 'nextcloud', '-z', '-r'], 'recipe sync', ['nextcloud', undefined], { patch: true, dryRun: true }],
