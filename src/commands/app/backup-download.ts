@@ -10,7 +10,6 @@ import type { LockFlags } from './app-lock.js';
 export async function run(ctx: Context, domain: string, flags: { snapshot?: string; output?: string } & LockFlags): Promise<void> {
   const ref = ctx.dir.findApp(domain);
   let file: string | undefined;
-  let written = false;
   try {
     const snap = await withBackupLock(ctx, ref, 'backup download', flags, (docker, opts) =>
       backupDownload(
@@ -23,7 +22,6 @@ export async function run(ctx: Context, domain: string, flags: { snapshot?: stri
           const fh = await open(file, 'w', 0o600);
           await fh.chmod(0o600); // an existing file keeps its mode otherwise
           await pipeline(tar, createGzip(), fh.createWriteStream());
-          written = true;
         },
         opts,
       ),
@@ -32,7 +30,8 @@ export async function run(ctx: Context, domain: string, flags: { snapshot?: stri
     ctx.io.warn(`${file} holds the app's secrets in plain text: keep it safe`);
     ctx.io.data(file ?? '');
   } catch (e) {
-    if (file && !written) await rm(file, { force: true });
+    // a failed or cancelled download leaves no file behind (a partial archive looks whole)
+    if (file) await rm(file, { force: true });
     throw e;
   }
 }
