@@ -84,3 +84,15 @@ export async function pinInPlace(docker: DockerPort, stack?: string): Promise<Pi
   }
   return out;
 }
+
+/**
+ * On a swarm of several nodes the manager lists only its own volumes: which
+ * of the app's pinned services keep theirs on another node (hostname).
+ */
+export async function volumesOnOtherNodes(docker: DockerPort, stack: string): Promise<{ manager: string; elsewhere: { service: string; node: string }[] } | undefined> {
+  const [nodes, info] = await Promise.all([docker.listNodes().catch(() => []), docker.info()]);
+  if (nodes.length <= 1) return undefined;
+  const self = nodes.find((n) => n.ID === info.Swarm.NodeID);
+  const elsewhere = [...(await readPins(docker, stack)).values()].filter((p) => p.nodeId !== self?.ID).map((p) => ({ service: p.service, node: p.hostname }));
+  return { manager: self ? nodeHostname(self) : info.Name, elsewhere };
+}

@@ -185,6 +185,10 @@ test('an unpinned stateful service is pinned to the node holding its volume (rec
   assert.equal(restart.code, 0, restart.stderr);
   assert.notEqual(lab(1, 'service', 'ps', `${B.stack}_db`, '-q', '--filter', 'desired-state=running'), task, 'restarted');
   assert.deepEqual(runningOn(`${B.stack}_db`), [N(2)], 'still on its node');
+  const vols = await sb.kite(['app', 'volume', 'ls', B.domain]);
+  assert.equal(vols.code, 0, vols.stderr);
+  assert.match(vols.stderr, /kite-lab lists the volumes of its own node \(kite-lab-n1\) only/);
+  assert.match(vols.stderr, /db keeps its volumes on kite-lab-n2 \(pinned there\)/);
   const ps = await sb.kite(['app', 'ps', B.domain, '--json']);
   const rows = JSON.parse(ps.stdout) as { service: string; nodes: string[] }[];
   assert.deepEqual(rows.map((x) => [x.service, x.nodes]), [
