@@ -12,8 +12,11 @@
 //   7. `kite app backup create` / `kite app restore` of a 300 MB volume vs
 //      restic in a container on the same data, and an unchanged second
 //      backup (bench/backup.ts)
+//   8. on the 3-node lab: first deploy of the 3-service recipe vs `docker -H
+//      ssh:// stack deploy --detach=false`, `kite server nodes` vs `docker -H
+//      ssh:// node ls` (bench/multinode.ts)
 // Prints a table of medians and ratios; JSON with --json. Names pick benchmarks:
-// `npm run bench -- calls` (startup, calls, deploy, redeploy, app-ls, recipe-test, backup).
+// `npm run bench -- calls` (startup, calls, deploy, redeploy, app-ls, recipe-test, backup, multinode).
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
