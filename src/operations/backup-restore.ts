@@ -89,7 +89,12 @@ ${swap}
 `;
 }
 
-/** Put a snapshot's volumes into the target stack's volumes. Nothing else is touched. */
+/**
+ * Put a snapshot's volumes into the target stack's volumes. Nothing else is
+ * touched. A target volume that does not exist is made by Docker when the
+ * helper mounts it, without the stack's labels: deploy the target app first
+ * (its services then have to be stopped) or make the volumes with their labels.
+ */
 export async function restoreSnapshotVolumes(req: SnapshotVolumesRequest, opts: BackupRunOptions = {}): Promise<void> {
   const items = req.volumes.map((v) => ({
     live: volumeDataPath(req.targetStack, v),

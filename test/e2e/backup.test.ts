@@ -11,8 +11,14 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, SERVER, Sandbox, docker, purgeStack, serviceTaskIds } from './harness.js';
+import { ROOT, SERVER, SSH_CONFIG, Sandbox, docker, purgeStack, serviceTaskIds } from './harness.js';
 import { closedPort } from './ssh-fixtures.js';
+import { connectDocker } from '../../src/adapters/docker/engine.js';
+import { AbraDir } from '../../src/adapters/abra-dir.js';
+import { systemClock } from '../../src/adapters/system-clock.js';
+import { openRepository } from '../../src/operations/backup-repo.js';
+import { listSnapshots } from '../../src/operations/backup-list.js';
+import { readSnapshotFiles, restoreSnapshotVolumes } from '../../src/operations/backup-restore.js';
 
 const DOMAIN = 'bk.kite.test';
 const STACK = 'bk_kite_test';
@@ -279,6 +285,29 @@ test('an sftp: repository on the rig sshd: backup, change, restore', async () =>
   const r = await other.kite(['app', 'restore', DOMAIN, '-s', made.stdout.trim()]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(sums(), before);
+});
+
+test("the building blocks of a restore elsewhere: a snapshot's volume into another stack's volume, its env file and secret values read back", async () => {
+  const clone = 'bkclone_kite_test';
+  const api = await connectDocker(SERVER, { sshConfig: SSH_CONFIG });
+  try {
+    const repo = await openRepository({ apps: new AbraDir(sb.abraDir), clock: systemClock }, api, SERVER, false);
+    const snap = (await listSnapshots(repo, STACK)).pop();
+    assert.ok(snap);
+    await restoreSnapshotVolumes({ repo, snapshot: snap, sourceStack: STACK, targetStack: clone, volumes: ['data'] });
+    const inClone = docker('run', '--rm', '-v', `${clone}_data:/data`, 'kite-test/web:1.0', 'sh', '-c', 'md5sum /data/blob; cat /data/sub/.hidden; ls -a /data');
+    assert.ok(inClone.includes(inApp('md5sum /data/blob').split(' ')[0]), inClone);
+    assert.match(inClone, /^one$/m);
+    assert.doesNotMatch(inClone, /\.kite-restore/);
+    const files = await readSnapshotFiles(repo, STACK, snap, true);
+    assert.equal(files.envText, sb.readEnv(DOMAIN));
+    assert.equal(files.secrets[`${STACK}_token_v1`], token);
+    assert.equal(files.meta?.version, '1.0.0+1.0');
+    assert.deepEqual(files.meta?.volumes, [{ name: 'data', paths: [] }]);
+  } finally {
+    await api.close();
+    execFileSync('docker', ['volume', 'rm', '-f', `${clone}_data`], { stdio: 'ignore' });
+  }
 });
 
 test('a corrupted pack in the repository is found by the verification: the backup fails, no snapshot is left', async () => {
