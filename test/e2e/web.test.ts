@@ -252,6 +252,10 @@ test('upgrade through the deploy overview dialog (Confirm) converges and is reco
   assert.match(overview, /Release notes 1\.1\.0\+1\.1/);
   await shoot('deploy-overview');
   await axe('deploy overview');
+  // the same lock as the CLI: while the overview waits for Confirm, a CLI deploy of the app is refused
+  const locked = await sb.kite(['app', 'deploy', DOMAIN, '--force', '-n', '--lock-wait', '0']);
+  assert.equal(locked.code, 6, locked.stderr);
+  assert.match(locked.stderr, /web\.kite\.test is locked: .*web-tester@.*upgrade/);
   await dialog.getByRole('button', { name: 'Confirm' }).click();
   await page.getByText('Converged: kite-test-app:1.1.0+1.1 is running.').waitFor({ timeout: 180_000 });
   assert.match(await page.getByRole('log').first().innerText(), /converged/);
