@@ -137,8 +137,14 @@ export async function backupCreate(ports: RepoPorts, docker: DockerPort, req: Ba
   let snapshot: Snapshot | undefined;
   let failure: unknown;
   // the repository opens (made on first use) before any hook runs: a wrong password or an unreachable repository changes nothing
-  const check = await runRepoHelper(repo, { stack, init: true, nodeId, script: 'true' }, opts);
-  if (check.exitCode !== 0) throw new BackupError(`the backup repository ${repo.settings.repository} cannot be used: ${helperTail(check)}`);
+  try {
+    const check = await runRepoHelper(repo, { stack, init: true, nodeId, script: 'true' }, opts);
+    if (check.exitCode !== 0) throw new BackupError(`the backup repository ${repo.settings.repository} cannot be used: ${helperTail(check)}`);
+  } catch (e) {
+    await repo.newPassword?.drop();
+    throw e;
+  }
+  repo.newPassword?.keep();
   try {
     for (const svc of plan.services) if (svc.hooks.backupPre) await runHook(docker, stack, domain, svc, 'backup pre-hook', svc.hooks.backupPre, opts);
     opts.onEvent?.({ type: 'step', message: `backing up ${plan.volumes.map((v) => v.name).join(', ')} to ${repo.settings.repository} on ${server}` });

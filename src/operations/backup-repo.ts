@@ -40,6 +40,8 @@ export interface Repository {
   local: boolean;
   secrets: SecretReference[];
   clock: RepoPorts['clock'];
+  /** a password made by this command, not yet kept: keep() once the repository opened, else drop() */
+  newPassword?: { keep(): void; drop(): Promise<void> };
 }
 
 /** one password per repository: its names carry a short hash of the repository's URL */
@@ -86,10 +88,16 @@ export async function openRepository(ports: RepoPorts, docker: DockerPort, serve
   if (!secretId && !haveLocal) {
     if (!create) throw new NotFoundError(`no backups on ${server} in ${settings.repository}: it has no repository password yet`, 'make one with `kite app backup create <domain>`');
     const password = randomBytes(32).toString('base64url');
-    secretId = (await docker.createSecret({ Name: secretName, Labels: labels, Data: b64(password) })).ID;
-    ports.apps.writeEnvFile(file, `${password}\n`);
+    const id = (secretId = (await docker.createSecret({ Name: secretName, Labels: labels, Data: b64(password) })).ID);
     haveLocal = true;
-    opts.onEvent?.({ type: 'password-created', password, file, secret: secretName });
+    // kept (written here, printed) once the repository opened with it; else the secret goes again
+    repo.newPassword = {
+      keep: () => {
+        ports.apps.writeEnvFile(file, `${password}\n`);
+        opts.onEvent?.({ type: 'password-created', password, file, secret: secretName });
+      },
+      drop: () => docker.removeSecret(id).catch(() => undefined),
+    };
   } else if (!secretId) {
     // the server lost it (a new server, say): put the operator's copy back
     const password = ports.apps.readText(file).trim();

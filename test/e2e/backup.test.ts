@@ -58,7 +58,7 @@ function sums(): string {
 function dropPasswordSecrets(): void {
   const ours = docker('secret', 'ls', '--filter', 'label=kite.backup', '--format', '{{.Name}} {{.Labels}}')
     .split('\n')
-    .filter((l) => l.includes(REPO) || l.includes(SFTP_REPO_DIR) || l.includes('kite.backup=ssh-key'))
+    .filter((l) => l.includes(REPO) || l.includes(SFTP_REPO_DIR) || l.includes('//nowhere') || l.includes('kite.backup=ssh-key'))
     .map((l) => l.split(' ')[0]);
   for (const name of ours) {
     try {
@@ -228,6 +228,10 @@ test('a repository that refuses the password, or cannot be reached: a clear erro
   assert.equal(r.code, 4, r.stderr);
   assert.ok(r.stderr.includes(`cannot open the backup repository sftp://root@127.0.0.1:${port}//nowhere from kite-test`), r.stderr);
   assert.doesNotMatch(r.stderr, /pre-hook/);
+  // the password made for it is not kept, printed nor left on the server
+  assert.doesNotMatch(r.stderr, /repository password:/);
+  assert.equal(readdirSync(away.abraDir).includes('backups'), false);
+  assert.equal(docker('secret', 'ls', '--filter', 'label=kite.backup=password', '--format', '{{.Labels}}').includes(`127.0.0.1:${port}//nowhere`), false);
 });
 
 test('a failing pre-hook fails the backup and leaves no snapshot', async () => {
