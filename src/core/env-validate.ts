@@ -2,12 +2,14 @@
 // is saved (the web UI's env editor): it must parse, name its recipe, assign
 // every key the sample assigns, and assign no key the recipe does not know.
 // Known keys: the sample's assignments, the keys it shows commented out
-// (`#EXTRA_DOMAINS=…`: optional), and the keys abra itself reads. The text is
+// (`#EXTRA_DOMAINS=…`: optional), the keys abra itself reads, and kite's
+// placement keys (KITE_PLACEMENT_<SERVICE>, src/core/placement.ts). The text is
 // saved as written, so its comments and order are the operator's own.
 
 import { appRecipe, parseEnvFile } from './env-file.js';
 import { checkEnvKeys } from './env-check.js';
 import { RecipeError } from './errors.js';
+import { PLACEMENT_PREFIX } from './placement.js';
 
 export type EnvProblem =
   | { kind: 'parse'; message: string; line?: number }
@@ -39,7 +41,7 @@ export function validateEnvEdit(sampleText: string, samplePath: string, text: st
   const known = sampleKeys(sampleText);
   const seen = new Set<string>();
   for (const e of parsed.entries) {
-    if (known.has(e.key) || ABRA_KEYS.has(e.key) || seen.has(e.key)) continue;
+    if (known.has(e.key) || ABRA_KEYS.has(e.key) || e.key.startsWith(PLACEMENT_PREFIX) || seen.has(e.key)) continue;
     seen.add(e.key);
     problems.push({ kind: 'unknown', key: e.key, line: e.line });
   }

@@ -82,7 +82,7 @@ const SAMPLE = 'TYPE=app\nDOMAIN=app.example.com\n## aliases\n#EXTRA_DOMAINS=\nG
 
 test('an env edit: unknown keys and missing required keys are problems; commented sample keys and abra keys are known', () => {
   assert.deepEqual([...sampleKeys(SAMPLE)].sort(), ['DOMAIN', 'EXTRA_DOMAINS', 'GREETING', 'SECRET_DB_VERSION', 'TYPE']);
-  const ok = '# mine\nTYPE=app:1.0.0\nDOMAIN=x.example.com\nEXTRA_DOMAINS=a\nGREETING=hi\nSECRET_DB_VERSION=v2\nPOST_DEPLOY_CMDS="app x"\n';
+  const ok = '# mine\nTYPE=app:1.0.0\nDOMAIN=x.example.com\nEXTRA_DOMAINS=a\nGREETING=hi\nSECRET_DB_VERSION=v2\nPOST_DEPLOY_CMDS="app x"\nKITE_PLACEMENT_DB=node.labels.database==true\n';
   assert.deepEqual(validateEnvEdit(SAMPLE, '.env.sample', ok, 'x.env'), []);
   assert.deepEqual(validateEnvEdit(SAMPLE, '.env.sample', ok.replace('GREETING=hi\n', 'NOPE=1\n'), 'x.env'), [
     { kind: 'missing', key: 'GREETING' },
