@@ -8,6 +8,7 @@
 //       example.com:
 //         repository: sftp:backup@offsite.example.org:/srv/restic/example.com
 //         ssh_key: ~/.ssh/offsite_ed25519  # for sftp: (stored on the server as a Docker secret)
+//         known_hosts: ~/.ssh/known_hosts  # the sftp host's key, checked strictly (without it: accepted on first contact)
 
 import { RecipeError } from './errors.js';
 
@@ -18,6 +19,8 @@ export interface BackupServerSettings {
   repository?: string;
   /** a private key on this machine, for an sftp: repository */
   sshKey?: string;
+  /** a known_hosts file on this machine holding the sftp host's key */
+  knownHosts?: string;
 }
 
 export interface BackupSettings {
@@ -33,12 +36,13 @@ export interface ServerBackupSettings {
   repository: string;
   image: string;
   sshKey?: string;
+  knownHosts?: string;
 }
 
 export function backupSettingsFor(s: BackupSettings | undefined, server: string): ServerBackupSettings {
   const b = s ?? DEFAULT_BACKUP_SETTINGS;
   const own = b.servers[server] ?? {};
-  return { repository: own.repository ?? b.repository, image: b.image, ...(own.sshKey ? { sshKey: own.sshKey } : {}) };
+  return { repository: own.repository ?? b.repository, image: b.image, ...(own.sshKey ? { sshKey: own.sshKey } : {}), ...(own.knownHosts ? { knownHosts: own.knownHosts } : {}) };
 }
 
 function isMapping(v: unknown): v is Record<string, unknown> {
@@ -67,12 +71,14 @@ export function parseBackupSettings(v: unknown, file: string): { backups?: Backu
   if (v.servers !== undefined && v.servers !== null) {
     if (!isMapping(v.servers)) throw new RecipeError('must be a mapping of server names', file, { key: 'backups.servers' });
     for (const [name, sv] of Object.entries(v.servers)) {
-      if (!isMapping(sv)) throw new RecipeError('must be a mapping (repository, ssh_key)', file, { key: `backups.servers.${name}` });
+      if (!isMapping(sv)) throw new RecipeError('must be a mapping (repository, ssh_key, known_hosts)', file, { key: `backups.servers.${name}` });
       const own: BackupServerSettings = {};
       const r = repository(sv.repository, file, `backups.servers.${name}.repository`);
       if (r) own.repository = r;
       const k = text(sv.ssh_key, file, `backups.servers.${name}.ssh_key`, 'the path of a private key file');
       if (k) own.sshKey = k;
+      const h = text(sv.known_hosts, file, `backups.servers.${name}.known_hosts`, 'the path of a known_hosts file');
+      if (h) own.knownHosts = h;
       servers[name] = own;
     }
   }

@@ -15,6 +15,7 @@ import { runHelper, type HelperOptions, type HelperOutput, type HelperSpec } fro
 /** where the helper finds the repository password */
 const PASSWORD_FILE = '/run/secrets/restic_password';
 const SSH_KEY_SECRET = 'kite_backup_ssh_key';
+const KNOWN_HOSTS_SECRET = 'kite_backup_known_hosts';
 
 export type BackupEvent =
   | { type: 'password-created'; password: string; file: string; secret: string }
@@ -106,8 +107,12 @@ export async function openRepository(ports: RepoPorts, docker: DockerPort, serve
   }
   repo.secrets.push(secretRef(secretId, secretName, PASSWORD_FILE));
   if (settings.sshKey) {
-    const key = await sshKeySecret(ports, docker, settings.sshKey);
+    const key = await fileSecret(ports, docker, settings.sshKey, SSH_KEY_SECRET, 'ssh_key');
     repo.secrets.push(secretRef(key.id, key.name, '/root/.ssh/id_kite'));
+  }
+  if (settings.knownHosts) {
+    const hosts = await fileSecret(ports, docker, settings.knownHosts, KNOWN_HOSTS_SECRET, 'known_hosts');
+    repo.secrets.push(secretRef(hosts.id, hosts.name, '/root/.ssh/known_hosts_kite', 0o444));
   }
   if (!haveLocal) {
     // only the server had it: keep a copy here, so losing the server alone never locks the operator out
@@ -120,14 +125,14 @@ export async function openRepository(ports: RepoPorts, docker: DockerPort, serve
   return repo;
 }
 
-/** the sftp key as a Docker secret, named after its content's hash (a changed key makes a new one) */
-async function sshKeySecret(ports: RepoPorts, docker: DockerPort, keyFile: string): Promise<{ id: string; name: string }> {
-  const path = keyFile.replace(/^~(?=\/)/, process.env.HOME ?? '~');
-  if (!ports.apps.exists(path)) throw new NotFoundError(`backups ssh_key ${keyFile} does not exist`, 'fix backups.servers.<server>.ssh_key in $ABRA_DIR/kite.yml');
+/** a local file (the sftp key, its known_hosts) as a Docker secret, named after its content's hash (a changed file makes a new one) */
+async function fileSecret(ports: RepoPorts, docker: DockerPort, localFile: string, prefix: string, key: string): Promise<{ id: string; name: string }> {
+  const path = localFile.replace(/^~(?=\/)/, process.env.HOME ?? '~');
+  if (!ports.apps.exists(path)) throw new NotFoundError(`backups ${key} ${localFile} does not exist`, `fix backups.servers.<server>.${key} in $ABRA_DIR/kite.yml`);
   const raw = ports.apps.readText(path);
-  const key = raw.endsWith('\n') ? raw : `${raw}\n`;
-  const name = `${SSH_KEY_SECRET}_${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
-  const id = (await findSecret(docker, name)) ?? (await docker.createSecret({ Name: name, Labels: { 'kite.backup': 'ssh-key' }, Data: b64(key) })).ID;
+  const text = raw.endsWith('\n') ? raw : `${raw}\n`;
+  const name = `${prefix}_${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
+  const id = (await findSecret(docker, name)) ?? (await docker.createSecret({ Name: name, Labels: { 'kite.backup': key.replace('_', '-') }, Data: b64(text) })).ID;
   return { id, name };
 }
 
@@ -168,7 +173,11 @@ export function repoHelperSpec(repo: Repository, run: RepoRun): HelperSpec {
   const env = [`RESTIC_REPOSITORY=${s.repository}`, `RESTIC_PASSWORD_FILE=${PASSWORD_FILE}`, 'RESTIC_CACHE_DIR=/tmp/restic-cache', ...(run.env ?? [])];
   let script = run.script;
   if (run.open !== false) script = preamble(Boolean(run.init)) + script;
-  if (s.sshKey) script = `mkdir -p /root/.ssh && printf 'Host *\\n  IdentityFile /root/.ssh/id_kite\\n  StrictHostKeyChecking accept-new\\n  UserKnownHostsFile /tmp/known_hosts\\n  BatchMode yes\\n' >/root/.ssh/config\n${script}`;
+  if (s.sshKey || s.knownHosts) {
+    const hostKeys = s.knownHosts ? 'StrictHostKeyChecking yes\\n  UserKnownHostsFile /root/.ssh/known_hosts_kite' : 'StrictHostKeyChecking accept-new\\n  UserKnownHostsFile /tmp/known_hosts';
+    const identity = s.sshKey ? 'IdentityFile /root/.ssh/id_kite\\n  ' : '';
+    script = `mkdir -p /root/.ssh && printf 'Host *\\n  ${identity}${hostKeys}\\n  BatchMode yes\\n' >/root/.ssh/config\n${script}`;
+  }
   return { stack: run.stack, image: s.image, script, env, mounts, secrets: [...repo.secrets, ...(run.secrets ?? [])], nodeId: run.nodeId, hostNetwork: !repo.local };
 }
 
@@ -191,7 +200,7 @@ export async function runRepoHelper(repo: Repository, run: RepoRun, opts: Backup
   const said = out.stderr.filter((l) => l.trim()).slice(-3).join(' | ');
   if (out.exitCode === WRONG_PASSWORD) throw new BackupError(`the backup repository ${s.repository} on ${repo.server} refuses the password (Docker secret ${passwordSecretName(s.repository)})`, `the repository was made with another password: put the right one in that secret and in ${'$'}ABRA_DIR/backups/${repo.server}-*.restic-password`);
   if (out.exitCode === NO_REPOSITORY) throw new NotFoundError(`there is no backup repository at ${s.repository} for ${repo.server}`, 'make a backup first with `kite app backup create <domain>`, or check backups.repository in $ABRA_DIR/kite.yml');
-  if (out.exitCode === UNREACHABLE) throw new RemoteError(`cannot open the backup repository ${s.repository} from ${repo.server}: ${said}`, 'check backups.repository (and ssh_key) in $ABRA_DIR/kite.yml and that the server reaches it');
+  if (out.exitCode === UNREACHABLE) throw new RemoteError(`cannot open the backup repository ${s.repository} from ${repo.server}: ${said}`, 'check backups.repository (and ssh_key, known_hosts) in $ABRA_DIR/kite.yml and that the server reaches it');
   return out;
 }
 

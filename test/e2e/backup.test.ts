@@ -58,7 +58,7 @@ function sums(): string {
 function dropPasswordSecrets(): void {
   const ours = docker('secret', 'ls', '--filter', 'label=kite.backup', '--format', '{{.Name}} {{.Labels}}')
     .split('\n')
-    .filter((l) => l.includes(REPO) || l.includes(SFTP_REPO_DIR) || l.includes('//nowhere') || l.includes('kite.backup=ssh-key'))
+    .filter((l) => l.includes(REPO) || l.includes(SFTP_REPO_DIR) || l.includes('//nowhere') || l.includes('kite.backup=ssh-key') || l.includes('kite.backup=known-hosts'))
     .map((l) => l.split(' ')[0]);
   for (const name of ours) {
     try {
@@ -276,11 +276,21 @@ test('forget --keep-last keeps the newest N of this app', async () => {
   assert.deepEqual(left.map((s) => s.id), [all[all.length - 1].id]);
 });
 
-test('an sftp: repository on the rig sshd: backup, change, restore', async () => {
+test('an sftp: repository on the rig sshd, its host key checked: a wrong key refused, then backup, change, restore', async () => {
   const other = new Sandbox();
-  kiteYml(other, `  servers:\n    ${SERVER}:\n      repository: sftp://root@127.0.0.1:2222/${SFTP_REPO_DIR}\n      ssh_key: ${join(ROOT, '.rig/ssh/id_ed25519')}\n`);
+  const sftp = (knownHosts: string) =>
+    kiteYml(other, `  servers:\n    ${SERVER}:\n      repository: sftp://root@127.0.0.1:2222/${SFTP_REPO_DIR}\n      ssh_key: ${join(ROOT, '.rig/ssh/id_ed25519')}\n      known_hosts: ${knownHosts}\n`);
   assert.equal((await other.kite(['server', 'add', SERVER])).code, 0);
   writeFileSync(other.envPath(DOMAIN), sb.readEnv(DOMAIN));
+  // a known_hosts that holds another key for the host
+  const stranger = join(other.abraDir, 'stranger');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', stranger]);
+  writeFileSync(join(other.abraDir, 'wrong_known_hosts'), `[127.0.0.1]:2222 ${readFileSync(`${stranger}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`);
+  sftp(join(other.abraDir, 'wrong_known_hosts'));
+  const refused = await other.kite(['app', 'backup', 'create', DOMAIN]);
+  assert.equal(refused.code, 4, refused.stderr);
+  assert.match(refused.stderr, /cannot open the backup repository sftp:[\s\S]*Host key verification failed/);
+  sftp(join(ROOT, '.rig/ssh/known_hosts'));
   const made = await other.kite(['app', 'backup', 'create', DOMAIN]);
   assert.equal(made.code, 0, made.stderr);
   assert.ok(readdirSync(join(SFTP_REPO_DIR, 'snapshots')).length === 1, 'the snapshot is in the sftp repository');

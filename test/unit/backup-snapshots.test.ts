@@ -71,11 +71,11 @@ test('the volume paths a snapshot holds: the whole volume, or the paths under it
 test('kite.yml backups: defaults, per-server repository and ssh key, image', () => {
   assert.deepEqual(backupSettingsFor(parseSettings('', 'kite.yml').backups, 's1'), { repository: DEFAULT_BACKUP_REPOSITORY, image: DEFAULT_BACKUP_IMAGE });
   const s = parseSettings(
-    ['backups:', '  repository: /srv/restic/', '  image: kite-test/restic:latest', '  servers:', '    s2:', '      repository: sftp:backup@offsite:/r/s2', '      ssh_key: ~/.ssh/offsite'].join('\n'),
+    ['backups:', '  repository: /srv/restic/', '  image: kite-test/restic:latest', '  servers:', '    s2:', '      repository: sftp:backup@offsite:/r/s2', '      ssh_key: ~/.ssh/offsite', '      known_hosts: /k/hosts'].join('\n'),
     'kite.yml',
   ).backups;
   assert.deepEqual(backupSettingsFor(s, 's1'), { repository: '/srv/restic', image: 'kite-test/restic:latest' });
-  assert.deepEqual(backupSettingsFor(s, 's2'), { repository: 'sftp:backup@offsite:/r/s2', image: 'kite-test/restic:latest', sshKey: '~/.ssh/offsite' });
+  assert.deepEqual(backupSettingsFor(s, 's2'), { repository: 'sftp:backup@offsite:/r/s2', image: 'kite-test/restic:latest', sshKey: '~/.ssh/offsite', knownHosts: '/k/hosts' });
 });
 
 test('kite.yml backups: bad values name the key', () => {
@@ -86,4 +86,5 @@ test('kite.yml backups: bad values name the key', () => {
   bad('backups:\n  image: ""', /backups\.image/);
   bad('backups:\n  servers: [a]', /backups\.servers/);
   bad('backups:\n  servers:\n    s1:\n      repository: x', /backups\.servers\.s1\.repository/);
+  bad('backups:\n  servers:\n    s1:\n      known_hosts: [a]', /backups\.servers\.s1\.known_hosts/);
 });
