@@ -19,7 +19,7 @@ import { KITE_DIR, SECRETS_DIR, hookCommand, planBackup, volumeDataPath, volumeI
 import { parseSnapshots, snapshotTags, type Snapshot } from '../core/backup-snapshots.js';
 import { appRecipe, parseEnvFile } from '../core/env-file.js';
 import { stackName } from '../core/stack-name.js';
-import { BackupError, ConflictError } from '../core/errors.js';
+import { BackupError, ConflictError, DockerApiError } from '../core/errors.js';
 import { findServiceContainer, startExec } from './app-exec.js';
 import { outputLines } from './post-deploy.js';
 import { helperTail, openRepository, runRepoHelper, type BackupRunOptions, type RepoPorts, type Repository } from './backup-repo.js';
@@ -64,14 +64,29 @@ export async function volumeNode(docker: DockerPort, services: Service[], domain
 /** Run one hook in the service's current running container; non-zero: a BackupError naming it. */
 export async function runHook(docker: DockerPort, stack: string, domain: string, svc: PlannedService, which: string, label: string, opts: BackupRunOptions): Promise<void> {
   opts.onEvent?.({ type: 'step', message: `${which} of ${svc.name}: ${label}` });
-  const target = await findServiceContainer(docker, stack, domain, svc.name).catch((e: Error) => {
-    throw new BackupError(`${which} of ${svc.name} cannot run: ${e.message}`, `see \`kite app ps ${domain}\``);
-  });
-  const session = await startExec(docker, target.containerId, { cmd: hookCommand(label), tty: false, stdin: false });
+  const session = await execInCurrentContainer(docker, stack, domain, svc, which, label);
   session.stream.end();
   for await (const line of outputLines(session.stream)) opts.onEvent?.({ type: 'output', ...line });
   const code = await session.exitCode();
   if (code !== 0) throw new BackupError(`${which} of ${svc.name} failed with status ${code}: ${label}`, `run it by hand to see why: kite app run ${domain} ${svc.name} -- sh -c '…'`);
+}
+
+/** the service's current container, found again when Docker says the one found is no longer running (a task being replaced: HTTP 409) */
+async function execInCurrentContainer(docker: DockerPort, stack: string, domain: string, svc: PlannedService, which: string, label: string) {
+  for (let attempt = 0; ; attempt++) {
+    const target = await findServiceContainer(docker, stack, domain, svc.name).catch((e: Error) => {
+      throw new BackupError(`${which} of ${svc.name} cannot run: ${e.message}`, `see \`kite app ps ${domain}\``);
+    });
+    try {
+      return await startExec(docker, target.containerId, { cmd: hookCommand(label), tty: false, stdin: false });
+    } catch (e) {
+      if (attempt < 3 && e instanceof DockerApiError && (e.statusCode === 409 || e.statusCode === 404)) {
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      throw e;
+    }
+  }
 }
 
 function secretMounts(plan: BackupPlan): SecretReference[] {

@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DockerPort, ServiceLogLine, Task } from '../../src/ports/docker.js';
 import type { ServiceSpec } from '../../src/core/convert/swarm-types.js';
-import { BackupError, CancelledError } from '../../src/core/errors.js';
+import { BackupError, CancelledError, DockerApiError } from '../../src/core/errors.js';
+import { PassThrough } from 'node:stream';
+import { runHook } from '../../src/operations/backup-create.js';
 import { helperServiceSpec, runHelper, type HelperSpec } from '../../src/operations/backup-helper.js';
 
 const SPEC: HelperSpec = {
@@ -93,4 +95,40 @@ test('Ctrl-C (the abort signal) while the helper runs: cancelled, and the servic
   const sleepy = { now: () => 0, sleep: async () => abort.abort() };
   await assert.rejects(runHelper(docker, SPEC, { clock: sleepy, signal: abort.signal }), CancelledError);
   assert.deepEqual(calls.removed, ['svc-1']);
+});
+
+test('a hook runs in the service\'s current container: a container replaced under it (HTTP 409) is found again', async () => {
+  const tasks = [
+    [{ ID: 'old', ServiceID: 's-app', NodeID: 'n1', DesiredState: 'running', Status: { State: 'running', ContainerStatus: { ContainerID: 'c-old' } } }],
+    [{ ID: 'new', ServiceID: 's-app', NodeID: 'n1', DesiredState: 'running', Status: { State: 'running', ContainerStatus: { ContainerID: 'c-new' } } }],
+  ];
+  const execIn: string[] = [];
+  let found = 0;
+  const over: Partial<DockerPort> = {
+    server: 'srv',
+    info: async () => ({ ServerVersion: '27', Name: 'n1', Swarm: { LocalNodeState: 'active', ControlAvailable: true, NodeID: 'n1' } }),
+    listServices: async () => [{ ID: 's-app', Version: { Index: 1 }, Spec: { Name: 'bk_example_com_app', Labels: {}, Mode: {}, TaskTemplate: { ContainerSpec: { Image: 'x' } } } }],
+    listTasks: async () => tasks[Math.min(found++, 1)] as Task[],
+    createExec: async (id, config) => {
+      execIn.push(id);
+      if (id === 'c-old') throw new DockerApiError('container is not running', 409);
+      assert.deepEqual(config.Cmd.slice(0, 2), ['sh', '-c']);
+      return { Id: 'e1' };
+    },
+    startExec: async () => {
+      const s = new PassThrough();
+      s.end();
+      return s;
+    },
+    inspectExec: async () => ({ Running: false, ExitCode: 0 }),
+  };
+  const docker = new Proxy(over as DockerPort, {
+    get(target, prop) {
+      if (prop in target) return target[prop as keyof DockerPort];
+      throw new Error(`unexpected Docker call ${String(prop)}`);
+    },
+  });
+  const svc = { name: 'app', fullName: 'bk_example_com_app', hooks: {} };
+  await runHook(docker, 'bk_example_com', 'bk.example.com', svc, 'backup pre-hook', 'true', {});
+  assert.deepEqual(execIn, ['c-old', 'c-new']);
 });
