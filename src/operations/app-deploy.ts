@@ -43,6 +43,8 @@ export interface AppDeployInput {
   lockWaitSeconds?: number;
   /** Ctrl-C: stop watching; the lock is released and nothing is recorded */
   signal?: AbortSignal;
+  /** the caller already holds the app's lock (a disaster restore deploys under its own) */
+  lockHeld?: boolean;
   /** recorded in the history entry when the deploy was made from the web UI */
   via?: 'web';
 }
@@ -91,7 +93,7 @@ export async function* appDeploy(
   // everything from here reads server state: hold the app's lock so another
   // operator's deploy cannot change it under us
   const lockWarnings: string[] = [];
-  const lock = await acquireLock(ports, docker, stack, input.domain, input.mode, { waitSeconds: input.lockWaitSeconds, onWait: hooks.onLockWait, onWarning: (m) => lockWarnings.push(m), signal: input.signal });
+  const lock = input.lockHeld ? { release: async () => {} } : await acquireLock(ports, docker, stack, input.domain, input.mode, { waitSeconds: input.lockWaitSeconds, onWait: hooks.onLockWait, onWarning: (m) => lockWarnings.push(m), signal: input.signal });
   for (const message of lockWarnings.splice(0)) yield { type: 'warning', message };
   try {
     return yield* deployLocked(ports, input, hooks, docker, { ref, envText, typeValue, stack, recipeDir, repo, versions });

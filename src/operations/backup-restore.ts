@@ -41,6 +41,8 @@ export interface SnapshotVolumesRequest {
   volumes: string[];
   /** the node that holds (or will hold) the target volumes */
   nodeId?: string;
+  /** labels for a target volume Docker makes on mounting it (a stack's namespace label, as a deploy gives it) */
+  volumeLabels?: Record<string, string>;
 }
 
 /** the volume's paths the snapshot holds, relative to its root; [] for the whole volume */
@@ -101,7 +103,7 @@ export async function restoreSnapshotVolumes(req: SnapshotVolumesRequest, opts: 
     source: volumeDataPath(req.sourceStack, v),
     paths: snapshotVolumePaths(req.snapshot, req.sourceStack, v),
   }));
-  const mounts: Mount[] = req.volumes.map((v) => ({ Type: 'volume', Source: `${req.targetStack}_${v}`, Target: volumeDataPath(req.targetStack, v) }));
+  const mounts: Mount[] = req.volumes.map((v) => ({ Type: 'volume', Source: `${req.targetStack}_${v}`, Target: volumeDataPath(req.targetStack, v), ...(req.volumeLabels ? { VolumeOptions: { Labels: req.volumeLabels } } : {}) }));
   opts.onEvent?.({ type: 'step', message: `restoring ${req.volumes.join(', ')} from snapshot ${req.snapshot.shortId}` });
   const out = await runRepoHelper(req.repo, { stack: req.targetStack, nodeId: req.nodeId, mounts, script: restoreScript(req.snapshot.id, items) }, opts);
   if (out.exitCode !== 0) {

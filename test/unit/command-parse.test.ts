@@ -88,6 +88,8 @@ const CASES: Case[] = [
   [['app', 'backup', 'download', D, '-s', '1a2b3c4d', '-O', 'x.tar.gz'], 'app backup download', [D], { snapshot: '1a2b3c4d', output: 'x.tar.gz' }],
   [['app', 'backup', 'forget', D, '--keep-last', '3'], 'app backup forget', [D], { keepLast: 3 }],
   [['app', 'restore', D, '-s', '1a2b', '--volumes', 'a,b', '--no-hooks', '--timeout', '90'], 'app restore', [D], { snapshot: '1a2b', volumes: 'a,b', hooks: false, timeout: 90 }],
+  [['app', 'restore', D, '--server', 'example.com', '-s', '1a2b'], 'app restore', [D], { server: 'example.com', snapshot: '1a2b', hooks: true }],
+  [['app', 'restore', 'b.example.com', '--from', D, '--server', 'example.com'], 'app restore', ['b.example.com'], { from: D, server: 'example.com', hooks: true }],
   [['app', 'upgrade', D, '-f', '--timeout', '90'], 'app upgrade', [D, undefined], { ...DEPLOY_DEFAULTS, force: true, timeout: 90 }],
   [['app', 'rollback', D, '1.0.0+1.0', '-c'], 'app rollback', [D, '1.0.0+1.0'], { convergeChecks: false, rollback: true, pin: true }],
   [['app', 'history', D], 'app history', [D], {}],

@@ -53,9 +53,11 @@ export function registerAppBackupCommands(app: CommandUnknownOpts): void {
     .option('-s, --snapshot <id>', 'snapshot id or prefix (default: the latest)')
     .option('--volumes <names>', 'only these volumes, comma-separated (default: all in the snapshot)')
     .option('--no-hooks', 'do not run the restore pre/post-hooks')
+    .option('--server <server>', 'no env file here: rebuild the app on this server from a snapshot in its repository (env file, secrets, volumes), then deploy it')
+    .option('--from <domain>', "with --server: restore this app's snapshot as <domain> (a clone; the original is untouched)")
     .addOption(new Option('--timeout <seconds>', 'convergence timeout (default: recipe label, TIMEOUT, 50)').argParser(seconds()))
     .addOption(lockWaitOption())
     .description('restore volumes in place: stop the services that mount them, restore, start them, wait until they run')
-    .addHelpText('after', example('kite app restore cloud.example.com', 'kite app restore cloud.example.com -s 1a2b3c4d --volumes db-data'))
+    .addHelpText('after', example('kite app restore cloud.example.com', 'kite app restore cloud.example.com -s 1a2b3c4d --volumes db-data', 'kite app restore cloud.example.com --server example.com', 'kite app restore test.example.com --from cloud.example.com --server example.com'))
     .action(action(() => import('../../commands/app/restore.js')));
 }

@@ -3,7 +3,9 @@ import { appRestore } from '../../operations/backup-restore.js';
 import { withBackupLock } from './backup-common.js';
 import type { LockFlags } from './app-lock.js';
 
-interface Flags extends LockFlags {
+export interface Flags extends LockFlags {
+  server?: string;
+  from?: string;
   snapshot?: string;
   volumes?: string;
   hooks?: boolean;
@@ -12,6 +14,8 @@ interface Flags extends LockFlags {
 
 /** `app restore <domain>`: in place, from a snapshot of the app's server repository */
 export async function run(ctx: Context, domain: string, flags: Flags): Promise<void> {
+  // --server / --from: an app from a snapshot alone (disaster recovery, a clone)
+  if (flags.server || flags.from) return (await import('./restore-recover.js')).run(ctx, domain, flags);
   const ref = ctx.dir.findApp(domain);
   const volumes = flags.volumes?.split(',').map((v) => v.trim()).filter(Boolean);
   const r = await withBackupLock(ctx, ref, 'restore', flags, (docker, opts) =>
