@@ -422,11 +422,16 @@ test('create an app from a recipe: secrets generated, values shown once', async 
   assert.ok(!(await page.content()).includes('inserted-by-the-browser'), 'the inserted value is not on the page');
 });
 
-test('config in git: every env change kite made, from the CLI and the UI, is a commit naming the app, the keys and who; failed and refused changes none; no secret values', () => {
+test('config in git: every env change kite made, from the CLI and the UI, is a commit naming the app, the keys and who; failed and refused changes none; no secret values', async () => {
+  // the app made in the browser, removed from the CLI: the env file's deletion is a commit too
+  const removed = await sb.kite(['app', 'remove', NEW_DOMAIN, '-f'], OPERATOR_ENV);
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.equal(git(serverDir(), 'show', '--name-status', '--format=', 'HEAD'), `D\t${NEW_DOMAIN}.env`);
   const subjects = git(serverDir(), 'log', '--format=%s').split('\n');
   const who = /^web-tester@\S+$/;
   const fromUi = (s: string) => s.replace(/\(by web-tester@\S+, from the web UI\)$/, '(UI)');
   assert.deepEqual(subjects.map(fromUi).map((s) => s.replace(/\(by web-tester@\S+\)$/, '(CLI)')), [
+    `${NEW_DOMAIN}: removed (env file deleted with its volumes, secrets and configs) (CLI)`,
     `${NEW_DOMAIN}: new app (kite-test-app 1.2.0+1.2) (UI)`,
     `${DOMAIN}: rollback to kite-test-app:1.0.0+1.0 (UI)`,
     `${DOMAIN}: edit GREETING (UI)`,

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -199,6 +199,13 @@ test('env changes are committed in servers/<server> when it is a git repository 
   const w = await recordEnvChange(createPorts({ root }, { host }), ref, 'edit GREETING', 'cli');
   assert.ok(w && 'warning' in w && /staged changes/.test(w.warning));
   assert.equal(gitIn(serverDir, 'rev-list', '--count', 'HEAD'), '1');
+
+  // app remove deletes the env file: the deletion is committed too
+  gitIn(serverDir, 'reset', '-q');
+  rmSync(env);
+  const d = await recordEnvChange(createPorts({ root }, { host }), ref, 'removed', 'cli');
+  assert.ok(d && 'committed' in d, JSON.stringify(d));
+  assert.equal(gitIn(serverDir, 'show', '--name-status', '--format=', 'HEAD'), 'D\tcloud.example.com.env');
 });
 
 // ---- layering ----------------------------------------------------------------------

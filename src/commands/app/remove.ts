@@ -6,6 +6,7 @@ import { withAppAtVersion } from '../../operations/app-at-version.js';
 import { executeRemoval, planRemoval } from '../../operations/app-remove.js';
 import { confirm } from '../../cli/prompt.js';
 import { withAppLock, type LockFlags } from './app-lock.js';
+import { commitEnvChange } from './env-commit.js';
 
 /**
  * `app remove <domain>`: refuses while deployed; lists what it deletes, asks
@@ -44,6 +45,8 @@ export async function run(ctx: Context, domain: string, flags: { force?: boolean
       if (!ctx.io.json && r.object !== 'env file') ctx.io.info(`  removed ${r.object} ${r.name}`);
     }
   });
+  // config in git: the env file's deletion is committed too (kite.yml git.commit)
+  if (removed.some((r) => r.object === 'env file')) await commitEnvChange(ctx, ref, 'removed (env file deleted with its volumes, secrets and configs)');
   if (ctx.io.json) return ctx.io.jsonData(removed);
   ctx.io.info(ctx.io.paint('green', `${domain} removed`));
 }
