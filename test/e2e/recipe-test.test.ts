@@ -10,13 +10,12 @@
 import { test, before, after } from 'node:test';
 import { execFileSync, spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, Sandbox, SERVER, SSH_CONFIG, docker, purgeStack, serviceTaskIds, stackObjects } from './harness.js';
-import { git } from './git-fixture.js';
+import { leftovers, makeRecipe, REGISTRY, RELEASES, seedCatalogue } from './recipe-test-fixture.js';
 
-const REGISTRY = '127.0.0.1:5000';
 const RECIPE = 'kite-test-levels';
 // names and ports of this run: two runs of this file at once (the full suite and
 // one engineer's) must not touch each other's stacks
@@ -27,7 +26,6 @@ const WITNESS = `${RUN}-w.kite.test`;
 const WITNESS_STACK = `${RUN}-w_kite_test`;
 const PORT = 19000 + (process.pid % 400) * 2;
 const WITNESS_PORT = PORT + 1;
-const RELEASES = ['1.0.0+1.0', '1.1.0+1.1', '1.2.0+1.2'];
 // a recipe whose db is backed up (backupbot labels) and whose app Traefik routes: L4 and L5 pass
 const BK_RECIPE = 'kite-test-levels-bk';
 const BK_DOMAIN = `${RUN}-bk.kite.test`;
@@ -41,67 +39,6 @@ const remotes = join(root, 'remotes');
 const catalogueBare = join(root, 'catalogue.git');
 const out = (f: string) => join(root, f);
 
-const TEST_FILE = `# kite recipe test, for the e2e test
-env:
-  APP_PORT: ${PORT}
-timeout: 25
-probes:
-  - service: app
-    command: wget -qO- http://127.0.0.1:8080/page.html
-http:
-  - url: http://127.0.0.1:\${APP_PORT}/page.html
-    status: 200
-`;
-
-const OVERLAY = `version: "3.8"
-services:
-  worker:
-    environment:
-      - EXTRA=on
-`;
-
-/** the recipe's repository with its three annotated releases (with backup labels: one release), and its bare remote */
-function makeRecipe(name = RECIPE, variant: 'releases' | 'backups' | 'bad-test-file' = 'releases'): void {
-  const work = join(root, 'work', name);
-  cpSync(join(ROOT, 'test/fixtures/recipes/kite-test-app'), work, { recursive: true });
-  const compose = join(work, 'compose.yml');
-  const edit = (f: (s: string) => string) => writeFileSync(compose, f(readFileSync(compose, 'utf8')));
-  edit((c) => c.replaceAll('image: kite-test/web:', `image: ${REGISTRY}/kite-test/web:`));
-  writeFileSync(join(work, 'compose.extra.yml'), OVERLAY);
-  writeFileSync(join(work, '.env.sample'), readFileSync(join(work, '.env.sample'), 'utf8') + '\n## the extra overlay\n#COMPOSE_FILE="compose.yml:compose.extra.yml"\n');
-  writeFileSync(join(work, 'recipe-test.yml'), TEST_FILE);
-  git(work, 'init', '-q', '-b', 'main');
-  const release = (version: string, notes: string) => {
-    mkdirSync(join(work, 'release'), { recursive: true });
-    writeFileSync(join(work, 'release', version), notes + '\n');
-    git(work, 'add', '-A');
-    git(work, 'commit', '-q', '-m', `chore: publish ${version} release`);
-    git(work, 'tag', '-a', version, '-m', `chore: publish ${version} release`);
-  };
-  if (variant === 'bad-test-file') {
-    writeFileSync(join(work, 'recipe-test.yml'), 'probes:\n  - service: app\n');
-    release(RELEASES[0], 'A test file without its probe command.');
-    git(root, 'clone', '-q', '--bare', work, join(remotes, `${name}.git`));
-    return;
-  }
-  if (variant === 'backups') {
-    writeFileSync(join(work, 'recipe-test.yml'), TEST_FILE + 'overlays:\n  exclude: ["compose.yml:compose.extra.yml"]\n');
-    edit((c) => c.replace('      update_config:\n        monitor: 1s\n\n  worker:', '      update_config:\n        monitor: 1s\n      labels:\n        - "backupbot.backup=true"\n\n  worker:').replace('        - "coop-cloud.${STACK_NAME}.version=1.0.0+1.0"', '        - "coop-cloud.${STACK_NAME}.version=1.0.0+1.0"\n        - "traefik.enable=true"'));
-    assert.match(readFileSync(compose, 'utf8'), /backupbot\.backup=true[\s\S]*worker:/);
-    release(RELEASES[0], 'Backed up.');
-    git(root, 'clone', '-q', '--bare', work, join(remotes, `${name}.git`));
-    return;
-  }
-  release(RELEASES[0], 'First release.');
-  // 1.1.0: the data volume gets another name: an upgrade loses the data
-  edit((c) => c.replace('${APP_TAG:-1.0}', '${APP_TAG:-1.1}').replaceAll('db-data', 'db-data2').replace('version=1.0.0+1.0', 'version=1.1.0+1.1'));
-  release(RELEASES[1], 'Web 1.1; the database volume is renamed.');
-  // 1.2.0: the app image's healthcheck never passes
-  edit((c) => c.replace('${APP_TAG:-1.1}', '${APP_TAG:-unhealthy}').replace('version=1.1.0+1.1', 'version=1.2.0+1.2'));
-  release(RELEASES[2], 'Web unhealthy.');
-  git(root, 'clone', '-q', '--bare', work, join(remotes, `${name}.git`));
-}
-
 /** the backup repository's password secret this file made on the rig, and the repository */
 function dropBackups(): void {
   for (const l of docker('secret', 'ls', '--filter', 'label=kite.backup', '--format', '{{.Name}} {{.Labels}}').split('\n').filter((x) => x.includes(BACKUP_REPO))) {
@@ -112,12 +49,6 @@ function dropBackups(): void {
     }
   }
   rmSync(BACKUP_REPO, { recursive: true, force: true });
-}
-
-function leftovers(stack: string): string[] {
-  const named = (kind: string) => docker(kind, 'ls', '--format', '{{.Name}}').split('\n').filter((n) => n.startsWith(stack));
-  const o = stackObjects(stack);
-  return [...o.services, ...o.networks, ...o.configs, ...named('volume'), ...named('secret'), ...named('config'), ...named('network')];
 }
 
 let witnessTasks: string[] = [];
@@ -131,16 +62,10 @@ before(async () => {
   docker('tag', 'kite-test/web:unhealthy', `${REGISTRY}/kite-test/web:unhealthy`);
   docker('push', '-q', `${REGISTRY}/kite-test/web:unhealthy`);
   mkdirSync(remotes, { recursive: true });
-  makeRecipe();
-  makeRecipe(BK_RECIPE, 'backups');
-  makeRecipe('kite-test-levels-bad', 'bad-test-file');
-  const seed = join(root, 'catalogue-seed');
-  mkdirSync(seed);
-  writeFileSync(join(seed, 'recipes.json'), '{}');
-  git(seed, 'init', '-q', '-b', 'main');
-  git(seed, 'add', '-A');
-  git(seed, 'commit', '-q', '-m', 'seed');
-  git(root, 'clone', '-q', '--bare', seed, catalogueBare);
+  makeRecipe(root, remotes, RECIPE, 'releases', PORT);
+  makeRecipe(root, remotes, BK_RECIPE, 'backups', PORT);
+  makeRecipe(root, remotes, 'kite-test-levels-bad', 'bad-test-file', PORT);
+  seedCatalogue(root, catalogueBare);
   writeFileSync(join(sb.abraDir, 'kite.yml'), `recipes:\n  base: file://${remotes}\ncatalogue:\n  url: file://${catalogueBare}\nbackups:\n  image: kite-test/restic:latest\n  repository: ${BACKUP_REPO}\n`);
   assert.equal((await sb.kite(['server', 'add', SERVER])).code, 0);
 
