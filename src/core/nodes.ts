@@ -70,6 +70,9 @@ export interface LabelEdit {
 }
 
 const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+// a label kite sets must be one a placement constraint can name (`node.labels.<key>==…`): Swarm refuses `/` there
+const SETTABLE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
 
 /** `key=value` sets, `key-` removes (as `kubectl label`); anything else is refused, nothing applied */
 export function parseLabelEdits(args: string[]): LabelEdit {
@@ -80,6 +83,8 @@ export function parseLabelEdits(args: string[]): LabelEdit {
     const key = eq >= 0 ? a.slice(0, eq) : a.endsWith('-') ? a.slice(0, -1) : undefined;
     if (key === undefined) throw new UsageError(`label "${a}": write key=value to set it or key- to remove it`);
     if (!LABEL_KEY.test(key)) throw new UsageError(`label "${a}": the key "${key}" may hold letters, digits and . _ / - (starting with a letter or digit)`);
+    if (eq >= 0 && !SETTABLE_KEY.test(key)) throw new UsageError(`label "${a}": the key "${key}" may hold letters, digits and . _ - only, so that a placement constraint (node.labels.${key}==…) can name it`);
+    if (eq >= 0 && CONTROL.test(a.slice(eq + 1))) throw new UsageError(`label "${key}": the value holds a control character (an escape sequence, a newline): write it as plain text`);
     if (key in edit.set || edit.remove.includes(key)) throw new UsageError(`label "${key}" is given twice`);
     if (eq >= 0) edit.set[key] = a.slice(eq + 1);
     else edit.remove.push(key);

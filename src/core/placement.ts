@@ -21,14 +21,23 @@ export function placementKey(service: string): string {
 }
 
 // what `docker service create --constraint` accepts: node.id, node.hostname,
-// node.role, node.platform.os|arch, node.labels.<k>, engine.labels.<k>
-const CONSTRAINT = /^(node\.(id|hostname|role|platform\.os|platform\.arch)|(node|engine)\.labels\.[^\s=!]+)\s*(==|!=)\s*(\S.*)$/;
+// node.role, node.platform.os|arch, node.labels.<k>, engine.labels.<k>. Read
+// as Swarm reads it: split at the first `==` (else the first `!=`), the key
+// letters, digits and - _ . only, the value those, spaces, : / and glob
+// characters; anything else Swarm refuses only once a service is being
+// created, half-way through a deploy (`value '=manager' is invalid`).
+const CONSTRAINT_KEY = /^(node\.(id|hostname|role|platform\.os|platform\.arch)|(node|engine)\.labels\.[A-Za-z0-9_.-]+)$/;
+const CONSTRAINT_VALUE = /^[A-Za-z0-9:_ \t.*()?+[\]\\^$|/-]+$/;
 
 /** one constraint, as Swarm reads it: key, operator, value */
 export function parseConstraint(c: string): { key: string; op: '==' | '!='; value: string } | undefined {
-  const m = CONSTRAINT.exec(c.trim());
-  if (!m) return undefined;
-  return { key: m[1], op: m[4] as '==' | '!=', value: m[5].trim() };
+  const op = c.includes('==') ? '==' : c.includes('!=') ? '!=' : undefined;
+  if (!op) return undefined;
+  const at = c.indexOf(op);
+  const key = c.slice(0, at).trim();
+  const value = c.slice(at + op.length).trim();
+  if (!CONSTRAINT_KEY.test(key) || !CONSTRAINT_VALUE.test(value)) return undefined;
+  return { key, op, value };
 }
 
 /**
@@ -53,7 +62,7 @@ export function placementFromEnv(env: Record<string, string>, services: string[]
       if (!parseConstraint(c)) {
         throw new UsageError(
           `${envPath}: ${key}: "${c}" is not a Swarm placement constraint`,
-          'write <attribute>==<value> or !=, comma-separated: node.labels.database==true,node.role==manager (attributes: node.id, node.hostname, node.role, node.platform.os, node.platform.arch, node.labels.<key>, engine.labels.<key>)',
+          'write <attribute>==<value> or !=, comma-separated: node.labels.database==true,node.role==manager (attributes: node.id, node.hostname, node.role, node.platform.os, node.platform.arch, node.labels.<key>, engine.labels.<key>; label keys of letters, digits and - _ . only; values of letters, digits, spaces and - _ . : / * ? + ( ) [ ] ^ $ |)',
         );
       }
     }

@@ -35,6 +35,17 @@ test('KITE_PLACEMENT_* values: comma-separated constraints per service; unknown 
   assert.equal(parseConstraint('node.colour==red'), undefined);
 });
 
+test('KITE_PLACEMENT_* constraints Swarm itself would refuse are refused by kite, naming file and key, before anything is deployed', () => {
+  // each of these passed kite's check, then Swarm refused the service mid-deploy ("value '=manager' is invalid") and the deploy rolled back
+  for (const bad of ['node.role===manager', 'node.role!==manager', 'node.labels.a/b==x', 'node.labels.a<b==x', 'node.labels.a==x;y', 'node.labels.a==x=y', 'node.labels.a==é', 'node.labels.a==\x1b[31mred', 'node.labels.a==x\ny', 'node.labels.==x']) {
+    assert.throws(() => placementFromEnv({ KITE_PLACEMENT_DB: bad }, ['db'], '/e.env'), (e: Error) => e instanceof UsageError && e.message.startsWith('/e.env: KITE_PLACEMENT_DB: "') && /is not a Swarm placement constraint/.test(e.message), JSON.stringify(bad));
+    assert.equal(parseConstraint(bad), undefined, JSON.stringify(bad));
+  }
+  // and what Swarm accepts still passes: spaces around the operator, globs, a value with spaces
+  for (const good of ['node.role == manager', 'node.labels.a==*', 'node.labels.a==b c', 'node.labels.zone_1.x==eu-west/2', 'engine.labels.os!=windows']) assert.ok(parseConstraint(good), good);
+  assert.deepEqual(parseConstraint('node.role == manager'), { key: 'node.role', op: '==', value: 'manager' });
+});
+
 test('constraints are added to the recipe’s own, without repeats', () => {
   const spec = { Name: 's', Labels: {}, TaskTemplate: { ContainerSpec: { Image: 'x' }, Placement: { Constraints: ['node.role==worker'] } } } as unknown as ServiceSpec;
   assert.deepEqual(withConstraints(spec, ['node.role==worker', 'node.labels.a==1']).TaskTemplate.Placement?.Constraints, ['node.role==worker', 'node.labels.a==1']);

@@ -33,6 +33,14 @@ test('label edits: key=value sets, key- removes; anything else is refused before
   assert.equal(formatLabels({ b: '2', a: '' }), 'a, b=2');
 });
 
+test('label edits: a key no placement constraint can name, or a value with control characters, is refused; any existing key can be removed', () => {
+  // Swarm refuses `node.labels.a/b==x` ("key 'node.labels.a/b' is invalid"): such a label could never place anything
+  assert.throws(() => parseLabelEdits(['a/b=x']), (e: Error) => e instanceof UsageError && /label "a\/b=x": the key "a\/b" .*letters, digits and \. _ -/.test(e.message));
+  assert.throws(() => parseLabelEdits(['db:x=1']), UsageError);
+  for (const v of ['\x1b[31mtrue', 'a\nb', 'x\ry', '\x07']) assert.throws(() => parseLabelEdits([`database=${v}`]), (e: Error) => e instanceof UsageError && /control character/.test(e.message), JSON.stringify(v));
+  assert.deepEqual(parseLabelEdits(['a/b-', 'zone_1.x=eu west']), { set: { 'zone_1.x': 'eu west' }, remove: ['a/b'] });
+});
+
 test('nodes: rows sorted by hostname with role, state, labels and running tasks; found by hostname, ID or prefix', async () => {
   const swarm = swarm3();
   await swarm.createService(spec('st_web', 3));
