@@ -96,6 +96,13 @@ test('test file: bad input names the file and the key', () => {
     ['timeout: -3', /timeout.*whole number/],
     ['overlays:\n  test: ["compose.yml compose.x.yml"]\n', /overlays\.test\[0\].*not a COMPOSE_FILE/],
     ['overlays:\n  only: []\n', /overlays\.only.*unknown key/],
+    // hostile: the test app would deploy another recipe (and its level be saved as this one's), or claim another app's domain in its routes
+    ['env:\n  TYPE: gitea\n', /env\.TYPE.*kite sets it/],
+    ['env:\n  RECIPE: gitea\n', /env\.RECIPE.*kite sets it/],
+    ['env:\n  DOMAIN: victim.example.com\n', /env\.DOMAIN.*kite sets it/],
+    // hostile: compose files outside the recipe
+    ['overlays:\n  test: ["compose.yml:../../etc/x.yml"]\n', /overlays\.test\[0\].*inside the recipe/],
+    ['overlays:\n  exclude: ["compose.yml:a/../../x.yml"]\n', /overlays\.exclude\[0\].*inside the recipe/],
     ['- a\n- b\n', /must be a mapping/],
     ['a: [\n', /invalid YAML/],
   ];

@@ -64,6 +64,7 @@ export interface RecipeTestFile {
 export const EMPTY_TEST_FILE: RecipeTestFile = { env: {}, probes: [], http: [], markers: [], overlays: { exclude: [] } };
 
 const TOP_KEYS = ['env', 'timeout', 'probes', 'http', 'markers', 'overlays'];
+const KITE_SET = ['TYPE', 'RECIPE', 'DOMAIN'];
 
 /** Parses recipe-test.yml; undefined text (no file) is the empty test file. */
 export function parseTestFile(text: string | undefined, file: string): RecipeTestFile {
@@ -106,6 +107,8 @@ export function parseTestFile(text: string | undefined, file: string): RecipeTes
     if (!isObject(doc.env)) fail('env', 'must be a mapping of NAME: value');
     for (const [k, v] of Object.entries(doc.env as Record<string, unknown>)) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) fail(`env.${k}`, 'is not an env variable name');
+      // the recipe and domain under test are kite's: a test file must not swap in another recipe (whose level would be saved as this one's) or another app's domain
+      if (KITE_SET.includes(k)) fail(`env.${k}`, `kite sets it for the test app (${KITE_SET.join(', ')} are the recipe under test and its test domain)`);
       if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') fail(`env.${k}`, 'must be a string, number or boolean');
       env[k] = String(v);
     }
@@ -156,6 +159,7 @@ export function parseTestFile(text: string | undefined, file: string): RecipeTes
       list(v, key).map((x, i) => {
         const s = text_(x, `${key}[${i}]`);
         if (!COMPOSE_LIST.test(s)) fail(`${key}[${i}]`, `"${s}" is not a COMPOSE_FILE value (compose files separated by :)`);
+        if (s.split(/[:/]/).includes('..')) fail(`${key}[${i}]`, `"${s}" names a file outside the recipe: compose files stay inside the recipe`);
         return s;
       });
     if (o.test !== undefined) overlays.test = files(o.test, 'overlays.test');
