@@ -72,6 +72,7 @@ export async function* recipeTest(ports: RecipeTestPorts, input: RecipeTestInput
   if (!version) throw new NotFoundError(`recipe ${input.recipe} has no releases to test`, 'release one first with `kite recipe release`');
   if (!tags.includes(version)) throw new NotFoundError(`recipe ${input.recipe} has no release ${version}`, `known releases: ${tags.join(', ')}`);
   if (await repo.isDirty()) yield { type: 'warning', message: `recipe ${input.recipe} has uncommitted changes: they are not tested (releases are read from their tags)` };
+  const resultPath = join(apps.root, resultRelPath(input.recipe, version));
 
   const domain = input.domain ?? testDomain(input.recipe, input.server, ports.clock.now());
   const bad = domainProblem(domain);
@@ -93,6 +94,8 @@ export async function* recipeTest(ports: RecipeTestPorts, input: RecipeTestInput
   let finished = false;
   try {
     const tests = parseTestFile(ports.recipeFiles.readText(snapshot.dir, TEST_FILE), `${join(ensured.dir, TEST_FILE)} (at ${version})`);
+    // the result must be savable: a read-only or full $ABRA_DIR found only after minutes of deploys loses the run
+    apps.assertWritable(resultPath);
     yield { type: 'info', message: `testing ${input.recipe} ${version} on ${input.server} as ${domain}${ports.recipeFiles.readText(snapshot.dir, TEST_FILE) === undefined ? ` (no ${TEST_FILE}: convergence, healthchecks and volumes as markers only)` : ''}` };
     app = new TestApp(testPorts, docker, input.recipe, input.server, domain, stack, { env: tests.env, timeoutSeconds: tests.timeoutSeconds, signal: input.signal, waited: counting.add });
     const t: Run = { ports: testPorts, app, docker, tests, version, tags, snapshotDir: snapshot.dir, recipe: input.recipe, marker: `kite-marker-${ports.clock.now().toString(36)}`, installed: false, signal: input.signal };
@@ -171,7 +174,7 @@ export async function* recipeTest(ports: RecipeTestPorts, input: RecipeTestInput
   const order = (name: string) => STEPS.findIndex((d) => d.name === name);
   steps.sort((a, b) => order(a.name) - order(b.name));
   const result: RecipeTestResult = { recipe: input.recipe, version, domain, server: input.server, level: levelOf(steps), date: new Date(ports.clock.now()).toISOString(), steps };
-  ports.recipeFiles.replace(join(apps.root, resultRelPath(input.recipe, version)), serialiseResult(result));
+  ports.recipeFiles.replace(resultPath, serialiseResult(result));
   return result;
 }
 

@@ -1,0 +1,56 @@
+// `kite recipe test` checks, before it creates anything, that its result can
+// be saved: a read-only or full $ABRA_DIR/tests made a whole run (minutes of
+// deploys on the server) end in an error with the result lost.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AbraDir } from '../../src/adapters/abra-dir.js';
+import { createPorts } from '../../src/cli/ports.js';
+import { LocalWriteError } from '../../src/core/errors.js';
+import { recipeTest } from '../../src/operations/recipe-test.js';
+import { FakeSwarm } from './helpers/fake-swarm.js';
+
+/** an $ABRA_DIR with a server and a one-release recipe (a git tag) */
+function abraWithRecipe(): string {
+  const root = mkdtempSync(join(tmpdir(), 'kite-rt-preflight-'));
+  mkdirSync(join(root, 'servers', 'srv'), { recursive: true });
+  const recipe = join(root, 'recipes', 'r');
+  mkdirSync(recipe, { recursive: true });
+  writeFileSync(join(recipe, 'compose.yml'), 'version: "3.8"\nservices:\n  app:\n    image: nginx:1\n');
+  writeFileSync(join(recipe, '.env.sample'), 'TYPE=r\n');
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: recipe, env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@e' } });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'chore: publish 1.0.0+1 release');
+  git('tag', '-a', '1.0.0+1', '-m', 'r');
+  return root;
+}
+
+/** $ABRA_DIR/tests cannot be written (as a read-only mount or a full disk would have it) */
+class ReadOnlyTests extends AbraDir {
+  override assertWritable(path: string): void {
+    if (path.startsWith(join(this.root, 'tests'))) throw new LocalWriteError(path, 'EROFS', `cannot write ${path}: read-only file system (EROFS)`, 'remount it');
+    super.assertWritable(path);
+  }
+}
+
+test('a result that cannot be saved is refused before anything is created on the server', async () => {
+  const dir = new ReadOnlyTests(abraWithRecipe());
+  const swarm = new FakeSwarm();
+  const ports = createPorts({}, { apps: dir, docker: async () => swarm, clock: swarm.clock });
+  const events = recipeTest(ports, { recipe: 'r', server: 'srv', domain: 'r-test.example.com', offline: true });
+  await assert.rejects(
+    async () => {
+      for (;;) if ((await events.next()).done) break;
+    },
+    (e: Error) => e instanceof LocalWriteError && e.message.includes(join(dir.root, 'tests', 'r', '1.0.0+1.json')),
+  );
+  const [services, secrets, configs, networks] = await Promise.all([swarm.listServices(), swarm.listSecrets(), swarm.listConfigs(), swarm.listNetworks()]);
+  assert.deepEqual([services, secrets, configs].map((x) => x.length), [0, 0, 0], 'no service, secret or config was created');
+  assert.ok(networks.every((n) => !n.Name.startsWith('r-test_example_com')), 'nor a network of the test stack or its witnesses');
+  assert.equal(dir.exists(join(dir.root, 'servers', 'srv', 'r-test.example.com.env')), false, 'nor the test app');
+});
