@@ -79,7 +79,17 @@ export async function* recipeTest(ports: RecipeTestPorts, input: RecipeTestInput
   if (bad) throw new UsageError(`--domain: ${bad}`, 'pass a domain such as gitea-test.example.com');
   const stack = stackName(domain);
   const taken = apps.listApps().find((a) => a.domain === domain || (a.server === input.server && stackName(a.domain) === stack));
-  if (taken) throw new ConflictError(`${domain} is an existing app (${taken.path}): recipe tests use an app of their own and never touch others`, 'pass another --domain');
+  if (taken) {
+    // a run that did not finish (kill -9) leaves its app and its witness objects; a finished one (--keep too) removes the witnesses
+    const left = taken.server === input.server ? await plantedWitnesses(await ports.docker(input.server), stack) : [];
+    if (left.length > 0) {
+      throw new ConflictError(
+        `${domain} is the test app of a \`kite recipe test\` that did not finish (killed, or still running): its witness objects ${[...new Set(left.map((w) => w.name))].join(', ')} are still on ${input.server}`,
+        `if no run is going on, remove the app (\`kite app undeploy ${domain}\`, \`kite app remove ${domain} --force\`), then test again with --domain ${domain}: that run removes the witness objects`,
+      );
+    }
+    throw new ConflictError(`${domain} is an existing app (${taken.path}): recipe tests use an app of their own and never touch others`, 'pass another --domain');
+  }
   const docker = await ports.docker(input.server);
   const leftovers = await stackLeftovers(docker, stack);
   if (leftovers.length > 0) throw new ConflictError(`the stack ${stack} of ${domain} already has objects on ${input.server}: ${leftovers.slice(0, 5).join(', ')}${leftovers.length > 5 ? ', …' : ''}`, 'pass another --domain; recipe tests never touch objects they did not create');
@@ -160,9 +170,7 @@ export async function* recipeTest(ports: RecipeTestPorts, input: RecipeTestInput
     }
     for (const w of planted) {
       try {
-        if (w.kind === 'secret') await docker.removeSecret(w.id);
-        else if (w.kind === 'config') await docker.removeConfig(w.id);
-        else await docker.removeNetwork(w.id);
+        await removeWitness(docker, w);
       } catch (e) {
         yield { type: 'warning', message: `could not remove the witness ${w.kind} ${w.name}: ${(e as Error).message}` };
       }
@@ -471,16 +479,28 @@ async function plantWitnesses(docker: DockerPort, stack: string, planted: Plante
   const name = `${stack}w_witness`;
   const labels = { [WITNESS_LABEL]: stack, 'com.docker.stack.namespace': `${stack}w` };
   const data = Buffer.from('witness').toString('base64');
-  const stale = { label: [`${WITNESS_LABEL}=${stack}`] };
-  for (const x of await docker.listSecrets(stale)) await docker.removeSecret(x.ID);
-  for (const x of await docker.listConfigs(stale)) await docker.removeConfig(x.ID);
-  for (const x of await docker.listNetworks(stale)) await docker.removeNetwork(x.Id);
+  for (const w of await plantedWitnesses(docker, stack)) await removeWitness(docker, w);
   planted.push({ kind: 'secret', id: (await docker.createSecret({ Name: name, Labels: labels, Data: data })).ID, name });
   planted.push({ kind: 'config', id: (await docker.createConfig({ Name: name, Labels: labels, Data: data })).ID, name });
   planted.push({ kind: 'network', id: (await docker.createNetwork({ Name: name, Driver: 'overlay', Labels: labels })).Id, name });
 }
 
 const WITNESS_LABEL = 'kite.recipe-test.witness';
+
+function removeWitness(docker: DockerPort, w: Planted): Promise<void> {
+  return w.kind === 'secret' ? docker.removeSecret(w.id) : w.kind === 'config' ? docker.removeConfig(w.id) : docker.removeNetwork(w.id);
+}
+
+/** the witness objects planted for `stack` still on the server (a run going on, or one killed) */
+async function plantedWitnesses(docker: DockerPort, stack: string): Promise<Planted[]> {
+  const label = { label: [`${WITNESS_LABEL}=${stack}`] };
+  const [secrets, configs, networks] = await Promise.all([docker.listSecrets(label), docker.listConfigs(label), docker.listNetworks(label)]);
+  return [
+    ...secrets.map((x): Planted => ({ kind: 'secret', id: x.ID, name: x.Spec.Name })),
+    ...configs.map((x): Planted => ({ kind: 'config', id: x.ID, name: x.Spec.Name })),
+    ...networks.map((x): Planted => ({ kind: 'network', id: x.Id, name: x.Name })),
+  ];
+}
 
 function round(n: number): number {
   return Math.round(n * 10) / 10;

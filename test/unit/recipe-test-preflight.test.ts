@@ -1,6 +1,7 @@
-// `kite recipe test` checks, before it creates anything, that its result can
-// be saved: a read-only or full $ABRA_DIR/tests made a whole run (minutes of
-// deploys on the server) end in an error with the result lost.
+// What `kite recipe test` checks before it creates anything: that its result
+// can be saved (a read-only or full $ABRA_DIR/tests made a whole run, minutes
+// of deploys, end in an error with the result lost), and what a run that was
+// killed (kill -9) left on the test domain.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AbraDir } from '../../src/adapters/abra-dir.js';
 import { createPorts } from '../../src/cli/ports.js';
-import { LocalWriteError } from '../../src/core/errors.js';
+import { ConflictError, LocalWriteError } from '../../src/core/errors.js';
 import { recipeTest } from '../../src/operations/recipe-test.js';
 import { FakeSwarm } from './helpers/fake-swarm.js';
 
@@ -53,4 +54,29 @@ test('a result that cannot be saved is refused before anything is created on the
   assert.deepEqual([services, secrets, configs].map((x) => x.length), [0, 0, 0], 'no service, secret or config was created');
   assert.ok(networks.every((n) => !n.Name.startsWith('r-test_example_com')), 'nor a network of the test stack or its witnesses');
   assert.equal(dir.exists(join(dir.root, 'servers', 'srv', 'r-test.example.com.env')), false, 'nor the test app');
+});
+
+test('the test app of a run that did not finish (kill -9) is refused as such, saying how to clean it up; nothing is touched', async () => {
+  const dir = new AbraDir(abraWithRecipe());
+  const domain = 'r-test.example.com';
+  const env = join(dir.root, 'servers', 'srv', `${domain}.env`);
+  writeFileSync(env, `TYPE=r\nDOMAIN=${domain}\n`);
+  const swarm = new FakeSwarm();
+  // the killed run's witness object, still on the server
+  await swarm.createSecret({ Name: 'r-test_example_comw_witness', Labels: { 'kite.recipe-test.witness': 'r-test_example_com', 'com.docker.stack.namespace': 'r-test_example_comw' }, Data: 'eA==' });
+  const ports = createPorts({}, { apps: dir, docker: async () => swarm, clock: swarm.clock });
+  const events = recipeTest(ports, { recipe: 'r', server: 'srv', domain, offline: true });
+  await assert.rejects(
+    async () => {
+      for (;;) if ((await events.next()).done) break;
+    },
+    (e: Error) =>
+      e instanceof ConflictError &&
+      e.message.includes(`${domain} is the test app of a \`kite recipe test\` that did not finish (killed, or still running)`) &&
+      e.message.includes('r-test_example_comw_witness') &&
+      (e.hint ?? '').includes(`kite app undeploy ${domain}`) &&
+      (e.hint ?? '').includes(`kite app remove ${domain} --force`),
+  );
+  assert.equal((await swarm.listSecrets()).length, 1, 'its witness is left to the run that may still own it');
+  assert.ok(dir.exists(env));
 });
