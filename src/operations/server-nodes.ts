@@ -59,10 +59,18 @@ export interface DrainOptions {
  */
 export async function* drainNode(ports: { docker: DockerPort; clock: Clock }, ref: string, opts: DrainOptions): AsyncGenerator<DrainEvent> {
   const { docker, clock } = ports;
-  const node = await resolve(docker, ref);
+  const nodes = await managerCall(docker, () => docker.listNodes());
+  const node = findNode(nodes, ref, docker.server);
   const hostname = nodeHostname(node);
-  const before = await docker.listTasks({ node: [node.ID], 'desired-state': ['running'] });
   const changed = node.Spec.Availability !== 'drain';
+  // on a one-node server (or with every other node drained or down) a drain is no move: it stops every app
+  if (changed && !nodes.some((n) => n.ID !== node.ID && n.Status.State === 'ready' && n.Spec.Availability === 'active')) {
+    throw new UsageError(
+      `${hostname} is the only node that can take tasks: draining it would stop every service of the server, with nowhere to move them`,
+      `join or activate another node first (\`kite server nodes ${docker.server}\`); to stop the apps, undeploy them`,
+    );
+  }
+  const before = await docker.listTasks({ node: [node.ID], 'desired-state': ['running'] });
   if (changed) await docker.updateNode(node.ID, node.Version.Index, { ...node.Spec, Availability: 'drain' });
   yield { type: 'availability', node: hostname, availability: 'drain', changed };
   const deadline = clock.now() + opts.timeoutMs;

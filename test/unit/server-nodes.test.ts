@@ -95,6 +95,25 @@ test('drain of the only node a constrained service may use says it waits there, 
   assert.ok(swarm.clock.now() < Date.parse('2026-11-30T10:00:30Z'), 'did not wait for the timeout');
 });
 
+test('drain of the last node that can take tasks (a one-node server) is refused before anything changes: it would stop every app', async () => {
+  const one = new FakeSwarm();
+  await one.createService(spec('st_web', 1));
+  await one.clock.sleep(3000);
+  const [node] = await one.listNodes();
+  await assert.rejects(async () => {
+    for await (const _ of drainNode({ docker: one, clock: one.clock }, node.ID, { timeoutMs: 5_000, pollMs: 500 })) void _;
+  }, (e: Error) => e instanceof UsageError && /is the only node that can take tasks: draining it would stop every service of the server/.test(e.message));
+  assert.equal((await one.inspectNode(node.ID)).Spec.Availability, 'active', 'not drained');
+  // with the others drained too, the last active node of three is refused the same way
+  const swarm = swarm3();
+  for (const n of ['n2', 'n3']) for await (const _ of drainNode({ docker: swarm, clock: swarm.clock }, n, { timeoutMs: 5_000, pollMs: 500 })) void _;
+  await assert.rejects(async () => {
+    for await (const _ of drainNode({ docker: swarm, clock: swarm.clock }, 'node1', { timeoutMs: 5_000, pollMs: 500 })) void _;
+  }, /only node that can take tasks/);
+  // draining an already drained node again changes nothing and is fine
+  for await (const _ of drainNode({ docker: swarm, clock: swarm.clock }, 'n2', { timeoutMs: 5_000, pollMs: 500 })) void _;
+});
+
 test('drain whose tasks find no place in time says so, with where they are', async () => {
   const swarm = swarm3();
   await swarm.createService(spec('st_web', 3));
