@@ -35,11 +35,29 @@ export interface LabelResult {
   labels: Record<string, string>;
 }
 
+/**
+ * Change a node's spec from its current one; when another operator changed
+ * the node in between (Swarm: "update out of sequence"), read it again and
+ * apply the change to that, so neither change is lost nor an error.
+ */
+async function updateNodeSpec(docker: DockerPort, ref: string, change: (spec: SwarmNode['Spec']) => SwarmNode['Spec'] | undefined): Promise<SwarmNode> {
+  for (let attempt = 0; ; attempt++) {
+    const node = await resolve(docker, ref);
+    const spec = change(node.Spec);
+    if (!spec) return node;
+    try {
+      await docker.updateNode(node.ID, node.Version.Index, spec);
+      return { ...node, Spec: spec };
+    } catch (e) {
+      if (attempt < 5 && e instanceof DockerApiError && /out of sequence/.test(e.message)) continue;
+      throw e;
+    }
+  }
+}
+
 export async function labelNode(docker: DockerPort, ref: string, edit: LabelEdit): Promise<LabelResult> {
-  const node = await resolve(docker, ref);
-  const labels = applyLabelEdit(node.Spec.Labels, edit);
-  await docker.updateNode(node.ID, node.Version.Index, { ...node.Spec, Labels: labels });
-  return { node: nodeHostname(node), labels };
+  const node = await updateNodeSpec(docker, ref, (spec) => ({ ...spec, Labels: applyLabelEdit(spec.Labels, edit) }));
+  return { node: nodeHostname(node), labels: node.Spec.Labels ?? {} };
 }
 
 export type DrainEvent =
@@ -71,7 +89,7 @@ export async function* drainNode(ports: { docker: DockerPort; clock: Clock }, re
     );
   }
   const before = await docker.listTasks({ node: [node.ID], 'desired-state': ['running'] });
-  if (changed) await docker.updateNode(node.ID, node.Version.Index, { ...node.Spec, Availability: 'drain' });
+  if (changed) await updateNodeSpec(docker, node.ID, (spec) => ({ ...spec, Availability: 'drain' }));
   yield { type: 'availability', node: hostname, availability: 'drain', changed };
   const deadline = clock.now() + opts.timeoutMs;
   const poll = opts.pollMs ?? 1000;
@@ -103,9 +121,11 @@ async function describeMoves(docker: DockerPort, before: Parameters<typeof taskM
 }
 
 export async function activateNode(docker: DockerPort, ref: string): Promise<{ node: string; changed: boolean }> {
-  const node = await resolve(docker, ref);
-  const changed = node.Spec.Availability !== 'active';
-  if (changed) await docker.updateNode(node.ID, node.Version.Index, { ...node.Spec, Availability: 'active' });
+  let changed = false;
+  const node = await updateNodeSpec(docker, ref, (spec) => {
+    changed = spec.Availability !== 'active';
+    return changed ? { ...spec, Availability: 'active' } : undefined;
+  });
   return { node: nodeHostname(node), changed };
 }
 

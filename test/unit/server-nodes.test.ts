@@ -41,6 +41,19 @@ test('label edits: a key no placement constraint can name, or a value with contr
   assert.deepEqual(parseLabelEdits(['a/b-', 'zone_1.x=eu west']), { set: { 'zone_1.x': 'eu west' }, remove: ['a/b'] });
 });
 
+test('two operators labelling the same node at once: both edits land (a stale node version is read again, not an error)', async () => {
+  const swarm = swarm3();
+  const [a, b, c] = await Promise.all([
+    labelNode(swarm, 'n3', parseLabelEdits(['storage=ssd'])),
+    labelNode(swarm, 'n3', parseLabelEdits(['backups=true'])),
+    activateNode(swarm, 'n3'),
+  ]);
+  assert.equal(a.node, 'n3');
+  assert.equal(b.node, 'n3');
+  assert.equal(c.node, 'n3');
+  assert.deepEqual((await swarm.inspectNode('node3')).Spec.Labels, { storage: 'ssd', backups: 'true' });
+});
+
 test('nodes: rows sorted by hostname with role, state, labels and running tasks; found by hostname, ID or prefix', async () => {
   const swarm = swarm3();
   await swarm.createService(spec('st_web', 3));

@@ -311,7 +311,9 @@ export class FakeSwarm implements DockerPort {
     const n = this.nodes.find((x) => x.id === id);
     if (!n) throw new DockerApiError(`node ${id} not found`, 404);
     if ((n.version ?? 1) !== version) throw new DockerApiError('rpc error: code = Unknown desc = update out of sequence', 500);
-    n.version = ++this.seq;
+    // a new version every update (nodes start at 1: the shared counter alone could give a node its old version again)
+    this.seq = Math.max(this.seq, n.version ?? 1) + 1;
+    n.version = this.seq;
     n.labels = { ...(spec.Labels ?? {}) };
     n.role = spec.Role;
     n.availability = spec.Availability;
