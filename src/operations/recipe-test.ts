@@ -55,13 +55,20 @@ type Events = AsyncGenerator<RecipeTestEvent, void>;
 
 /** The releases of a recipe (oldest first), fetched unless offline: what `--all-releases` walks. */
 export async function recipeReleases(ports: Pick<Ports, 'apps' | 'recipes'>, recipe: string, offline: boolean): Promise<string[]> {
+  checkRecipeName(recipe);
   const ensured = await ensureRecipe(ports, recipe, offline);
   if (!ensured.repo) throw new ConflictError(`recipe ${recipe} (${ensured.dir}) is not a git repository: recipe tests test releases, which are git tags`);
   return ensured.versions.versions.map((v) => v.tag);
 }
 
+/** a recipe name names a directory of $ABRA_DIR/recipes and of $ABRA_DIR/tests, and a repository to clone: no paths, no controls */
+function checkRecipeName(recipe: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(recipe)) throw new UsageError(`"${recipe}" is not a recipe name`, 'a recipe name holds letters, digits and . _ - (e.g. gitea); see `kite recipe ls`');
+}
+
 export async function* recipeTest(ports: RecipeTestPorts, input: RecipeTestInput): AsyncGenerator<RecipeTestEvent, RecipeTestResult> {
   const { apps } = ports;
+  checkRecipeName(input.recipe);
   if (!apps.hasServer(input.server)) throw new NotFoundError(`unknown server ${input.server}`, `add it first with \`kite server add ${input.server}\``);
   const ensured = await ensureRecipe(ports, input.recipe, Boolean(input.offline));
   for (const w of ensured.warnings) yield { type: 'warning', message: w };

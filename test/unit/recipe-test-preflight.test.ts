@@ -6,13 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AbraDir } from '../../src/adapters/abra-dir.js';
 import { createPorts } from '../../src/cli/ports.js';
-import { ConflictError, LocalWriteError } from '../../src/core/errors.js';
-import { recipeTest } from '../../src/operations/recipe-test.js';
+import { ConflictError, LocalWriteError, UsageError } from '../../src/core/errors.js';
+import { recipeReleases, recipeTest } from '../../src/operations/recipe-test.js';
 import { FakeSwarm } from './helpers/fake-swarm.js';
 
 /** an $ABRA_DIR with a server and a one-release recipe (a git tag) */
@@ -79,4 +79,22 @@ test('the test app of a run that did not finish (kill -9) is refused as such, sa
   );
   assert.equal((await swarm.listSecrets()).length, 1, 'its witness is left to the run that may still own it');
   assert.ok(dir.exists(env));
+});
+
+test('a recipe name that is no recipe name (../x) is refused before anything is cloned or asked of the server', async () => {
+  const dir = new AbraDir(abraWithRecipe());
+  const swarm = new FakeSwarm();
+  const ports = createPorts({}, { apps: dir, docker: async () => swarm, clock: swarm.clock });
+  for (const recipe of ['../x', 'a/b', '.hidden', 'x\u001b[31m']) {
+    const events = recipeTest(ports, { recipe, server: 'srv', domain: 'r-test.example.com' });
+    await assert.rejects(
+      async () => {
+        for (;;) if ((await events.next()).done) break;
+      },
+      (e: Error) => e instanceof UsageError && e.message.startsWith(`"${recipe}" is not a recipe name`),
+      recipe,
+    );
+    await assert.rejects(() => recipeReleases(ports, recipe, false), UsageError, recipe);
+  }
+  assert.deepEqual(readdirSync(join(dir.root, 'recipes')), ['r'], 'nothing was cloned');
 });
