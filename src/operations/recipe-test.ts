@@ -109,6 +109,7 @@ export async function* recipeTest(ports: RecipeTestPorts, input: RecipeTestInput
   const planted: Planted[] = [];
   let app: TestApp | undefined;
   let finished = false;
+  let cancelled: CancelledError | undefined;
   try {
     const tests = parseTestFile(ports.recipeFiles.readText(snapshot.dir, TEST_FILE), `${join(ensured.dir, TEST_FILE)} (at ${version})`);
     // the result must be savable: a read-only or full $ABRA_DIR found only after minutes of deploys loses the run
@@ -167,11 +168,16 @@ export async function* recipeTest(ports: RecipeTestPorts, input: RecipeTestInput
     const upgradeStep = steps.find((s) => s.name === 'upgrade');
     yield* step('upgrade-history', () => upgradeHistory(t, upgradeFrom, upgradeStep));
     finished = true;
+  } catch (e) {
+    // a cancelled deploy's own words ("the deploy goes on on the server") are not what happens here: the test app goes
+    if (input.signal?.aborted && e instanceof CancelledError) throw (cancelled = new CancelledError('recipe test cancelled', 'nothing was saved'));
+    throw e;
   } finally {
     // the test app and everything it created goes, also on Ctrl-C or an error
     if (app && !(input.keep && finished)) {
       const problems = yield* relay(app.teardown());
       for (const p of problems) yield { type: 'warning', message: `clean-up of ${domain}: ${p}` };
+      if (cancelled) cancelled.hint = problems.length > 0 ? `the clean-up of ${domain} left what the warnings above name; nothing was saved` : `the test app ${domain} and its witness objects were removed; nothing was saved`;
     } else if (app?.exists()) {
       yield { type: 'info', message: `--keep: ${domain} left deployed; remove it with \`kite app undeploy ${domain}\` and \`kite app remove ${domain}\`` };
     }

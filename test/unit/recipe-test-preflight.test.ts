@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AbraDir } from '../../src/adapters/abra-dir.js';
 import { createPorts } from '../../src/cli/ports.js';
-import { ConflictError, LocalWriteError, UsageError } from '../../src/core/errors.js';
+import { CancelledError, ConflictError, LocalWriteError, UsageError } from '../../src/core/errors.js';
 import { recipeReleases, recipeTest } from '../../src/operations/recipe-test.js';
 import { FakeSwarm } from './helpers/fake-swarm.js';
 
@@ -97,4 +97,28 @@ test('a recipe name that is no recipe name (../x) is refused before anything is 
     await assert.rejects(() => recipeReleases(ports, recipe, false), UsageError, recipe);
   }
   assert.deepEqual(readdirSync(join(dir.root, 'recipes')), ['r'], 'nothing was cloned');
+});
+
+test('cancelled half-way (Ctrl-C, SIGTERM): the error says the test app was removed, not that a deploy goes on', async () => {
+  const dir = new AbraDir(abraWithRecipe());
+  const swarm = new FakeSwarm();
+  const ports = createPorts({}, { apps: dir, docker: async () => swarm, clock: swarm.clock });
+  const abort = new AbortController();
+  const events = recipeTest(ports, { recipe: 'r', server: 'srv', domain: 'r-test.example.com', offline: true, signal: abort.signal });
+  const seen: string[] = [];
+  await assert.rejects(
+    async () => {
+      for (;;) {
+        const next = await events.next();
+        if (next.done) break;
+        seen.push(next.value.type);
+        // stop while the install's deploy is being watched
+        if (next.value.type === 'deploy' && !abort.signal.aborted) abort.abort();
+      }
+    },
+    (e: Error) => e instanceof CancelledError && e.message === 'recipe test cancelled' && /the test app r-test\.example\.com and its witness objects were removed/.test(e.hint ?? '') && !/deploy goes on/.test(`${e.message} ${e.hint}`),
+  );
+  assert.ok(seen.includes('deploy'), seen.join(' '));
+  assert.deepEqual((await swarm.listServices()).map((s) => s.Spec.Name), [], 'nothing of the test app is left');
+  assert.equal(dir.exists(join(dir.root, 'servers', 'srv', 'r-test.example.com.env')), false);
 });
