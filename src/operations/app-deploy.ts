@@ -45,6 +45,8 @@ export interface AppDeployInput {
   signal?: AbortSignal;
   /** the caller already holds the app's lock (a disaster restore deploys under its own) */
   lockHeld?: boolean;
+  /** deploy this env file instead of the domain's (a move deploys a staged copy on the target server) */
+  ref?: AppRef;
   /** recorded in the history entry when the deploy was made from the web UI */
   via?: 'web';
 }
@@ -71,7 +73,7 @@ export async function* appDeploy(
   hooks: AppDeployHooks = {},
 ): AsyncGenerator<DeployEvent, AppDeployResult> {
   const dir = ports.apps;
-  const ref = dir.findApp(input.domain);
+  const ref = input.ref ?? dir.findApp(input.domain);
   const envText = dir.readText(ref.path);
   const typeValue = appRecipe(parseEnvFile(envText, ref.path).env);
   if (!typeValue) throw new RecipeError('no TYPE= (or RECIPE=) line naming the recipe', ref.path, { key: 'TYPE' });

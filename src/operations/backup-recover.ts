@@ -21,7 +21,7 @@ import { BackupError, ConflictError, NotFoundError, RecipeError } from '../core/
 import { acquireLock } from './deploy-lock.js';
 import { removePins, writePin } from './pins.js';
 import { nodeHostname } from '../core/nodes.js';
-import { openRepository, type BackupRunOptions } from './backup-repo.js';
+import { openRepository, type BackupRunOptions, type Repository } from './backup-repo.js';
 import { listSnapshots, requireSnapshot } from './backup-list.js';
 import { readSnapshotFiles, restoreSnapshotVolumes } from './backup-restore.js';
 import { appDeploy, type AppDeployHooks, type AppDeployPorts, type AppDeployResult } from './app-deploy.js';
@@ -91,37 +91,7 @@ export async function* appRecover(ports: AppDeployPorts, input: AppRecoverInput,
     const volumes = snapshot.volumes;
 
     // from here the server and $ABRA_DIR change: a failure before the deploy removes what was made
-    const made = { env: false, secrets: [] as string[], volumes: false, pins: false };
-    try {
-      dir.writeEnvFile(path, envText);
-      made.env = true;
-      opts.onEvent?.({ type: 'step', message: `wrote ${path}` });
-      for (const s of secrets) {
-        const { ID } = await docker.createSecret({ Name: s.name, Labels: {}, Data: Buffer.from(s.value, 'utf8').toString('base64') });
-        made.secrets.push(ID);
-        opts.onEvent?.({ type: 'step', message: `created secret ${s.name}` });
-      }
-      if (volumes.length > 0) {
-        made.volumes = true;
-        // the manager kite talks to: its Engine API is where the volumes are made and seen
-        const nodeId = (await docker.info()).Swarm?.NodeID || undefined;
-        await restoreSnapshotVolumes({ repo, snapshot, sourceStack, targetStack: stack, volumes, nodeId, volumeLabels: { [NAMESPACE_LABEL]: stack } }, opts);
-        // several nodes: the services whose volumes were restored are pinned to this node before the deploy places them
-        if (nodeId && (await docker.listNodes()).length > 1) {
-          const hostname = nodeHostname(await docker.inspectNode(nodeId));
-          made.pins = true;
-          for (const service of snapshot.services) {
-            await writePin(docker, stack, { service, nodeId, hostname });
-            opts.onEvent?.({ type: 'step', message: `pinned ${service} to ${hostname}, where its volumes were restored` });
-          }
-        }
-      }
-    } catch (e) {
-      const left = await undo(docker, dir, path, stack, made);
-      const err = e as Error & { hint?: string };
-      err.hint = `${err.hint ? `${err.hint}; ` : ''}${left.length ? `could not remove: ${left.join(', ')}` : `nothing of ${domain} was left behind`}`;
-      throw e;
-    }
+    await materializeApp(ports, docker, { repo, snapshot, sourceStack, stack, domain, path, envText, secrets }, opts);
 
     let deploy: AppDeployResult;
     try {
@@ -139,7 +109,7 @@ export async function* appRecover(ports: AppDeployPorts, input: AppRecoverInput,
 }
 
 /** a stack, or secrets or volumes of it, already on the server: refused before anything changes */
-async function refuseExisting(docker: DockerPort, stack: string, domain: string, server: string): Promise<void> {
+export async function refuseExisting(docker: DockerPort, stack: string, domain: string, server: string): Promise<void> {
   const services = await docker.listServices({ label: [`${NAMESPACE_LABEL}=${stack}`] });
   if (services.length > 0) throw new ConflictError(`${server} already runs the stack ${stack} (${services.map((s) => s.Spec.Name).sort().join(', ')})`, `restore into another domain with --from, or remove that stack first`);
   const secrets = (await docker.listSecrets({ name: [`${stack}_`] })).filter((s) => s.Spec.Name.startsWith(`${stack}_`));
@@ -148,8 +118,68 @@ async function refuseExisting(docker: DockerPort, stack: string, domain: string,
   if (left.length > 0) throw new ConflictError(`${server} still has ${left.join(', ')} of ${domain}`, `nothing was changed: remove them on ${server} first (the restore makes them from the snapshot), or restore into another domain with --from`);
 }
 
+export interface MaterializeRequest {
+  repo: Repository;
+  snapshot: Snapshot;
+  sourceStack: string;
+  stack: string;
+  domain: string;
+  /** where the env file is written */
+  path: string;
+  envText: string;
+  /** full names under `stack` and values */
+  secrets: { name: string; value: string }[];
+}
+
+export interface Materialized {
+  /** remove what was made (the stack's services must be gone); what could not be removed */
+  undo(): Promise<string[]>;
+}
+
+/**
+ * The env file, the secrets and the volumes of a snapshot on a server (the
+ * volumes on the node kite talks to; on several nodes the restored services
+ * are pinned there). A failure removes what it made, says so and throws.
+ */
+export async function materializeApp(ports: Pick<AppDeployPorts, 'apps' | 'clock'>, docker: DockerPort, m: MaterializeRequest, opts: BackupRunOptions = {}): Promise<Materialized> {
+  const made = { env: false, secrets: [] as string[], volumes: false, pins: false };
+  const undoIt = () => undo(docker, ports, m.path, m.stack, made);
+  try {
+    ports.apps.writeEnvFile(m.path, m.envText);
+    made.env = true;
+    opts.onEvent?.({ type: 'step', message: `wrote ${m.path}` });
+    for (const s of m.secrets) {
+      const { ID } = await docker.createSecret({ Name: s.name, Labels: {}, Data: Buffer.from(s.value, 'utf8').toString('base64') });
+      made.secrets.push(ID);
+      opts.onEvent?.({ type: 'step', message: `created secret ${s.name}` });
+    }
+    const volumes = m.snapshot.volumes;
+    if (volumes.length > 0) {
+      made.volumes = true;
+      // the node kite talks to: its Engine API is where the volumes are made and seen
+      const nodeId = (await docker.info()).Swarm?.NodeID || undefined;
+      await restoreSnapshotVolumes({ repo: m.repo, snapshot: m.snapshot, sourceStack: m.sourceStack, targetStack: m.stack, volumes, nodeId, volumeLabels: { [NAMESPACE_LABEL]: m.stack } }, opts);
+      // several nodes: the services whose volumes were restored are pinned to this node before the deploy places them
+      if (nodeId && (await docker.listNodes()).length > 1) {
+        const hostname = nodeHostname(await docker.inspectNode(nodeId));
+        made.pins = true;
+        for (const service of m.snapshot.services) {
+          await writePin(docker, m.stack, { service, nodeId, hostname });
+          opts.onEvent?.({ type: 'step', message: `pinned ${service} to ${hostname}, where its volumes were restored` });
+        }
+      }
+    }
+  } catch (e) {
+    const left = await undoIt();
+    const err = e as Error & { hint?: string };
+    err.hint = `${err.hint ? `${err.hint}; ` : ''}${left.length ? `could not remove: ${left.join(', ')}` : `nothing of ${m.domain} was left behind there`}`;
+    throw e;
+  }
+  return { undo: undoIt };
+}
+
 /** remove what a failed recovery made; what could not be removed */
-async function undo(docker: DockerPort, dir: AppDeployPorts['apps'], path: string, stack: string, made: { env: boolean; secrets: string[]; volumes: boolean; pins: boolean }): Promise<string[]> {
+async function undo(docker: DockerPort, { apps: dir, clock }: Pick<AppDeployPorts, 'apps' | 'clock'>, path: string, stack: string, made: { env: boolean; secrets: string[]; volumes: boolean; pins: boolean }): Promise<string[]> {
   const left: string[] = [];
   if (made.pins) await removePins(docker, stack).catch(() => left.push(`the pins of ${stack} (configs labelled kite.pin=${stack})`));
   for (const id of made.secrets) {
@@ -161,10 +191,18 @@ async function undo(docker: DockerPort, dir: AppDeployPorts['apps'], path: strin
   }
   if (made.volumes) {
     for (const v of (await docker.listVolumes({ label: [`${NAMESPACE_LABEL}=${stack}`] }).catch(() => [])).filter((x) => x.Name.startsWith(`${stack}_`))) {
-      try {
-        await docker.removeVolume(v.Name);
-      } catch {
-        left.push(`volume ${v.Name}`);
+      // busy until the helper's (or the failed deploy's) containers are gone
+      for (let i = 0; ; i++) {
+        try {
+          await docker.removeVolume(v.Name);
+          break;
+        } catch {
+          if (i >= 60) {
+            left.push(`volume ${v.Name}`);
+            break;
+          }
+          await clock.sleep(500);
+        }
       }
     }
   }

@@ -7,10 +7,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { SERVER, Sandbox, docker, purgeStack, serviceTaskIds } from './harness.js';
+import * as fx from './backup-fixture.js';
 
 const DOMAIN = 'rcv.kite.test';
 const STACK = 'rcv_kite_test';
@@ -19,40 +18,15 @@ const CLONE_STACK = 'rcv2_kite_test';
 const REPO = '/var/lib/kite-backups-e2e-recovery';
 const sb = new Sandbox();
 
-/** the container of the stack's app service's one running task (waits for it) */
-function appContainer(stack: string): string {
-  for (let i = 0; i < 240; i++) {
-    const tasks = docker('service', 'ps', `${stack}_app`, '--filter', 'desired-state=running', '-q').split('\n').filter(Boolean);
-    if (tasks.length === 1) {
-      const status = JSON.parse(docker('inspect', tasks[0], '--format', '{{json .Status}}')) as { State: string; ContainerStatus?: { ContainerID?: string } };
-      const id = status.ContainerStatus?.ContainerID;
-      if (status.State === 'running' && id && docker('inspect', id, '--format', '{{.State.Running}}') === 'true') return id;
-    }
-    execFileSync('sleep', ['0.5']);
-  }
-  throw new Error(`${stack}_app has no running container`);
-}
-
-function inApp(stack: string, script: string): string {
-  return docker('exec', appContainer(stack), 'sh', '-c', script);
-}
-
-function sums(stack: string): string {
-  return inApp(stack, 'cd /data && find . -type f | sort | xargs md5sum');
-}
+const inApp = (stack: string, script: string) => fx.inApp(docker, stack, script);
+const sums = (stack: string) => fx.dataSums(docker, stack);
 
 function cleanup(): void {
   for (const stack of [STACK, CLONE_STACK]) {
     purgeStack(stack);
     for (const s of docker('service', 'ls', '--filter', `label=kite.backup-helper=${stack}`, '--format', '{{.Name}}').split('\n').filter(Boolean)) docker('service', 'rm', s);
   }
-  for (const l of docker('secret', 'ls', '--filter', 'label=kite.backup', '--format', '{{.Name}} {{.Labels}}').split('\n').filter((x) => x.includes(REPO))) {
-    try {
-      execFileSync('docker', ['secret', 'rm', l.split(' ')[0]], { stdio: 'ignore' });
-    } catch {
-      /* in use by a helper still going: it goes with it */
-    }
-  }
+  fx.dropPasswordSecrets(docker, REPO);
   rmSync(REPO, { recursive: true, force: true });
 }
 
@@ -61,14 +35,7 @@ let dataSums = '';
 
 before(async () => {
   cleanup();
-  sb.addRecipe('kite-backup-app');
-  writeFileSync(join(sb.abraDir, 'kite.yml'), `backups:\n  image: kite-test/restic:latest\n  repository: ${REPO}\n`);
-  assert.equal((await sb.kite(['server', 'add', SERVER])).code, 0);
-  const made = await sb.kite(['app', 'new', 'kite-backup-app', '--server', SERVER, '--domain', DOMAIN, '--secrets', '--json']);
-  assert.equal(made.code, 0, made.stderr);
-  token = JSON.parse(made.stdout).secrets[0].value;
-  const d = await sb.kite(['app', 'deploy', DOMAIN]);
-  assert.equal(d.code, 0, d.stderr);
+  token = await fx.deployBackupApp(sb, DOMAIN, REPO);
   inApp(STACK, 'dd if=/dev/urandom of=/data/blob bs=1M count=3 2>/dev/null && mkdir -p /data/sub && echo one > /data/sub/.hidden');
   const b = await sb.kite(['app', 'backup', 'create', DOMAIN]);
   assert.equal(b.code, 0, b.stderr);

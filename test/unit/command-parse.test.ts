@@ -90,6 +90,7 @@ const CASES: Case[] = [
   [['app', 'restore', D, '-s', '1a2b', '--volumes', 'a,b', '--no-hooks', '--timeout', '90'], 'app restore', [D], { snapshot: '1a2b', volumes: 'a,b', hooks: false, timeout: 90 }],
   [['app', 'restore', D, '--server', 'example.com', '-s', '1a2b'], 'app restore', [D], { server: 'example.com', snapshot: '1a2b', hooks: true }],
   [['app', 'restore', 'b.example.com', '--from', D, '--server', 'example.com'], 'app restore', ['b.example.com'], { from: D, server: 'example.com', hooks: true }],
+  [['app', 'move', D, 'new.example.com', '--prune-source'], 'app move', [D, 'new.example.com'], { pruneSource: true }],
   [['app', 'upgrade', D, '-f', '--timeout', '90'], 'app upgrade', [D, undefined], { ...DEPLOY_DEFAULTS, force: true, timeout: 90 }],
   [['app', 'rollback', D, '1.0.0+1.0', '-c'], 'app rollback', [D, '1.0.0+1.0'], { convergeChecks: false, rollback: true, pin: true }],
   [['app', 'history', D], 'app history', [D], {}],

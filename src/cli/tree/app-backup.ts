@@ -60,4 +60,14 @@ export function registerAppBackupCommands(app: CommandUnknownOpts): void {
     .description('restore volumes in place: stop the services that mount them, restore, start them, wait until they run')
     .addHelpText('after', example('kite app restore cloud.example.com', 'kite app restore cloud.example.com -s 1a2b3c4d --volumes db-data', 'kite app restore cloud.example.com --server example.com', 'kite app restore test.example.com --from cloud.example.com --server example.com'))
     .action(action(() => import('../../commands/app/restore.js')));
+  app
+    .command('move')
+    .argument('<domain>', 'app domain')
+    .argument('<server>', 'the server to move it to')
+    .option('--prune-source', 'once it runs on <server>, remove its volumes and secrets from the old server (default: kept; asked on a terminal)')
+    .addOption(new Option('--timeout <seconds>', 'convergence timeout (default: recipe label, TIMEOUT, 50)').argParser(seconds()))
+    .addOption(lockWaitOption())
+    .description('move an app to another server: backup, undeploy, restore there (env file, secrets, volumes), deploy, verify; a failure leaves it where it was')
+    .addHelpText('after', example('kite app move cloud.example.com new.example.com', 'kite app move cloud.example.com new.example.com --prune-source') + '\nBoth servers must reach one backup repository (backups.repository in kite.yml).\n')
+    .action(action(() => import('../../commands/app/move.js')));
 }
