@@ -170,7 +170,7 @@ export async function* recipeTest(ports: RecipeTestPorts, input: RecipeTestInput
     finished = true;
   } catch (e) {
     // a cancelled deploy's own words ("the deploy goes on on the server") are not what happens here: the test app goes
-    if (input.signal?.aborted && e instanceof CancelledError) throw (cancelled = new CancelledError('recipe test cancelled', 'nothing was saved'));
+    if (input.signal?.aborted) throw (cancelled = new CancelledError('recipe test cancelled', 'nothing was saved'));
     throw e;
   } finally {
     // the test app and everything it created goes, also on Ctrl-C or an error
