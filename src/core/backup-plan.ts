@@ -12,6 +12,7 @@
 //   backupbot.backup.pre-hook / post-hook, backupbot.restore.pre-hook / post-hook
 
 import type { ServiceSpec } from './convert/swarm-types.js';
+import { byText } from './text-order.js';
 
 export const BACKUP_LABEL = 'backupbot.backup';
 const PATH_LABEL = 'backupbot.backup.path';
@@ -115,7 +116,7 @@ export function planBackup(stack: string, specs: ServiceSpec[], only?: string): 
   const warnings: string[] = [];
   const services: PlannedService[] = [];
   const volumes = new Map<string, PlannedVolume>();
-  const sorted = [...specs].sort((a, b) => a.Name.localeCompare(b.Name));
+  const sorted = [...specs].sort((a, b) => byText(a.Name, b.Name));
   for (const spec of sorted) {
     const name = shortVolumeName(stack, spec.Name);
     if (only !== undefined && only !== name && only !== spec.Name) continue;
@@ -187,7 +188,7 @@ export function planBackup(stack: string, specs: ServiceSpec[], only?: string): 
     const exists = specs.some((s) => s.Name === only || shortVolumeName(stack, s.Name) === only);
     warnings.push(exists ? `${only} does not carry ${BACKUP_LABEL}=true` : `there is no service ${only}`);
   }
-  return { stack, services, volumes: [...volumes.values()].sort((a, b) => a.name.localeCompare(b.name)), secrets: appSecrets(specs), warnings };
+  return { stack, services, volumes: [...volumes.values()].sort((a, b) => byText(a.name, b.name)), secrets: appSecrets(specs), warnings };
 }
 
 function hook(v: string | undefined): string | undefined {
@@ -211,7 +212,7 @@ export function appSecrets(specs: ServiceSpec[]): PlannedSecret[] {
       if (ref.SecretName && ref.SecretID && !byName.has(ref.SecretName)) byName.set(ref.SecretName, { name: ref.SecretName, id: ref.SecretID });
     }
   }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...byName.values()].sort((a, b) => byText(a.name, b.name));
 }
 
 /** the absolute paths restic backs up for the plan's volumes (backup-bot-two's layout) */

@@ -2,6 +2,8 @@
 // tags (so `backup ls` reads them without opening a snapshot), its env file
 // and meta.json under /kite in the snapshot itself. Pure.
 
+import { byText } from './text-order.js';
+
 export const KITE_TAG = 'kite';
 
 export interface SnapshotFacts {
@@ -71,7 +73,7 @@ export function parseSnapshots(json: string, stack: string): Snapshot[] {
         paths: s.paths ?? [],
       };
     })
-    .sort((a, b) => a.time.localeCompare(b.time));
+    .sort((a, b) => byText(a.time, b.time));
 }
 
 /** the snapshot an operator named (id or its prefix, at least 4 characters), or the latest; undefined when none fits */

@@ -4,6 +4,8 @@
 // Folding happens once SLACK entries beyond KEEP have piled up, so most
 // deploys add one config and remove none. Pure: which entries go where.
 
+import { byText } from './text-order.js';
+
 export const HISTORY_KEEP = 50;
 export const HISTORY_SLACK = 10;
 export const ARCHIVE_MAX = 500;
@@ -24,7 +26,7 @@ export interface Compaction<E> {
 
 /** undefined when nothing needs folding yet */
 export function planCompaction<E extends { at: string }>(stored: Stored<E>[], keep = HISTORY_KEEP, slack = HISTORY_SLACK, archiveMax = ARCHIVE_MAX): Compaction<E> | undefined {
-  const single = stored.filter((s) => !s.archive).sort((a, b) => a.entries[0].at.localeCompare(b.entries[0].at));
+  const single = stored.filter((s) => !s.archive).sort((a, b) => byText(a.entries[0].at, b.entries[0].at));
   if (single.length <= keep + slack) return undefined;
   const folded = single.slice(0, single.length - keep);
   const archives = stored.filter((s) => s.archive);
@@ -36,7 +38,7 @@ export function planCompaction<E extends { at: string }>(stored: Stored<E>[], ke
 export function dedupe<E extends { at: string }>(entries: E[]): E[] {
   const seen = new Set<string>();
   const out: E[] = [];
-  for (const e of [...entries].sort((a, b) => a.at.localeCompare(b.at))) {
+  for (const e of [...entries].sort((a, b) => byText(a.at, b.at))) {
     const key = JSON.stringify(e);
     if (seen.has(key)) continue;
     seen.add(key);

@@ -5,6 +5,7 @@
 
 import type { SwarmNode, Task } from './engine-types.js';
 import { UsageError, NotFoundError } from './errors.js';
+import { byText } from './text-order.js';
 
 export interface NodeRow {
   id: string;
@@ -49,7 +50,7 @@ export function nodeRow(n: SwarmNode, tasks: Task[]): NodeRow {
 }
 
 export function nodeRows(nodes: SwarmNode[], tasks: Task[]): NodeRow[] {
-  return nodes.map((n) => nodeRow(n, tasks)).sort((a, b) => a.hostname.localeCompare(b.hostname));
+  return nodes.map((n) => nodeRow(n, tasks)).sort((a, b) => byText(a.hostname, b.hostname));
 }
 
 function capitalise(s: string): string {

@@ -7,6 +7,7 @@
 import type { ComposeConfig } from './compose/types.js';
 import { RecipeError } from './errors.js';
 import { generatePassphrase, type RandomInt } from './passphrase.js';
+import { byText } from './text-order.js';
 
 export const MAX_DOCKER_NAME = 64;
 
@@ -52,7 +53,7 @@ export function appSecrets(
         generate: mods.generate !== 'false',
       };
     })
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => byText(a.name, b.name));
 }
 
 const CHARSETS: Record<string, string> = {

@@ -10,6 +10,8 @@
 //
 // (Recipe versions `X.Y.Z+upstream` are ordered by src/core/versions.ts.)
 
+import { byText } from './text-order.js';
+
 export interface ImageTag {
   raw: string;
   /** written with a leading `v` */
@@ -105,6 +107,6 @@ export function allSemverLikeTags(current: string, available: string[]): string[
   const parsed = [...new Set(available)].map(parseTag).filter((t): t is ImageTag => t !== undefined);
   const mine = (t: ImageTag) => (cur && sameScheme(cur, t) ? 0 : 1);
   return parsed
-    .sort((a, b) => mine(a) - mine(b) || Number(a.v) - Number(b.v) || a.suffix.localeCompare(b.suffix) || b.parts.length - a.parts.length || compareTags(b, a))
+    .sort((a, b) => mine(a) - mine(b) || Number(a.v) - Number(b.v) || byText(a.suffix, b.suffix) || b.parts.length - a.parts.length || compareTags(b, a))
     .map((t) => t.raw);
 }

@@ -6,6 +6,7 @@ import { nodeHostname } from '../core/nodes.js';
 import type { PortConfig } from '../core/convert/swarm-types.js';
 import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
 import { labelKey } from '../core/abra-labels.js';
+import { byText } from '../core/text-order.js';
 
 export interface ServiceStatusRow {
   service: string;
@@ -52,7 +53,7 @@ export async function appStatus(stack: string, docker: DockerPort): Promise<Serv
         ...(report && text ? { nodeLoss: { ...report, text } } : {}),
       };
     })
-    .sort((a, b) => a.service.localeCompare(b.service));
+    .sort((a, b) => byText(a.service, b.service));
 }
 
 /** the swarm's nodes, when this server is a manager that can list them */

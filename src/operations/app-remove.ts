@@ -20,6 +20,7 @@ import { assertUndeployed, removeVolume } from './app-volumes.js';
 import { removeSecretObject } from './secret-manage.js';
 import { HISTORY_LABEL } from './deploy-history.js';
 import { PIN_LABEL } from './pins.js';
+import { byText } from '../core/text-order.js';
 
 export interface RemovalPlan {
   volumes: string[];
@@ -54,7 +55,7 @@ export async function planRemoval(docker: DockerPort, stack: string, domain: str
 }
 
 function byName(a: { name: string }, b: { name: string }): number {
-  return a.name.localeCompare(b.name);
+  return byText(a.name, b.name);
 }
 
 export type RemovedObject = { object: 'volume' | 'secret' | 'config' | 'env file'; name: string };

@@ -13,6 +13,7 @@ import { ConflictError, DeployFailedError, DockerApiError, NotFoundError, UsageE
 import type { DeployEvent } from './events.js';
 import { watchConvergence, type WatchTarget } from './watch.js';
 import { pinInPlace } from './pins.js';
+import { byText } from '../core/text-order.js';
 
 export interface RestartOptions {
   /** short service name (`app`) or the full `<stack>_app` */
@@ -37,7 +38,7 @@ export async function* restart(docker: DockerPort, stack: string, domain: string
       throw new NotFoundError(`${domain} has no service "${opts.service}"`, `its services: ${services.map((s) => s.Spec.Name.slice(stack.length + 1)).sort().join(', ')}`);
     }
   }
-  chosen.sort((a, b) => a.Spec.Name.localeCompare(b.Spec.Name));
+  chosen.sort((a, b) => byText(a.Spec.Name, b.Spec.Name));
 
   // a forced update lets Swarm place the task anew: a stateful service stays on its volumes' node
   for (const p of await pinInPlace(docker, stack)) yield { type: 'pinned', service: p.service, node: p.node };

@@ -5,6 +5,7 @@ import type { DockerPort } from '../ports/docker.js';
 import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
 import { shortName } from './app-services.js';
 import { nodeHostname } from '../core/nodes.js';
+import { byText } from '../core/text-order.js';
 
 export interface AppTaskRow {
   service: string;
@@ -35,5 +36,5 @@ export async function appTasks(stack: string, docker: DockerPort): Promise<AppTa
       error: t.Status.Err ?? '',
       since: t.Status.Timestamp ?? '',
     }))
-    .sort((a, b) => a.service.localeCompare(b.service) || (a.slot ?? 0) - (b.slot ?? 0));
+    .sort((a, b) => byText(a.service, b.service) || (a.slot ?? 0) - (b.slot ?? 0));
 }

@@ -5,6 +5,7 @@
 import type { DockerPort, Volume } from '../ports/docker.js';
 import { NAMESPACE_LABEL } from '../core/convert/namespace.js';
 import { ConflictError, DockerApiError, NotFoundError } from '../core/errors.js';
+import { byText } from '../core/text-order.js';
 
 export interface VolumeRow {
   name: string;
@@ -14,7 +15,7 @@ export interface VolumeRow {
 
 export async function appVolumes(docker: DockerPort, stack: string): Promise<VolumeRow[]> {
   const vols = await docker.listVolumes({ label: [`${NAMESPACE_LABEL}=${stack}`] });
-  return vols.map(toRow).sort((a, b) => a.name.localeCompare(b.name));
+  return vols.map(toRow).sort((a, b) => byText(a.name, b.name));
 }
 
 function toRow(v: Volume): VolumeRow {

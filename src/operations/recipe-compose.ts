@@ -3,13 +3,14 @@
 // base file first, and the images of their services.
 
 import { findImageSites, type ImageSite } from '../core/recipe-edit.js';
+import { byText } from '../core/text-order.js';
 
 const BASE_FILES = ['compose.yml', 'compose.yaml', 'docker-compose.yml', 'docker-compose.yaml'];
 
 /** Compose file paths, the base file first, overlays after in name order. */
 export function composeOrder(paths: string[]): string[] {
   const base = (p: string) => (BASE_FILES.includes(p) ? BASE_FILES.indexOf(p) : BASE_FILES.length);
-  return [...paths].sort((a, b) => base(a) - base(b) || a.localeCompare(b));
+  return [...paths].sort((a, b) => base(a) - base(b) || byText(a, b));
 }
 
 /** Every image site of every compose file, in compose order. Throws RecipeError for a file that is not YAML. */

@@ -6,6 +6,7 @@ import { latestVersion, type Maintainer, type RecipeMeta } from '../../core/cata
 import { loadCatalogue } from '../../operations/catalogue-read.js';
 import { releaseLevel } from '../../core/recipe-test/settings.js';
 import { readTestResults } from '../../operations/recipe-test-results.js';
+import { byText } from '../../core/text-order.js';
 
 export interface LsFlags {
   pattern?: string;
@@ -31,7 +32,7 @@ export async function run(ctx: Context, flags: LsFlags): Promise<void> {
     .filter((m) => status === undefined || m.features.status === status)
     .map((m) => ({ ...m, level: latestLevel(ctx, m) }))
     .filter((m) => flags.level === undefined || (m.level !== undefined && m.level >= flags.level))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => byText(a.name, b.name));
 
   if (ctx.io.json) {
     ctx.io.jsonData(recipes.map(row));

@@ -15,6 +15,7 @@ import { schemaRules } from './rules-schema.js';
 import { placementRules } from './rules-placement.js';
 import { message } from './analysis.js';
 import type { LintResult, LintRule, RecipeFiles } from './types.js';
+import { byText } from '../text-order.js';
 
 export type { LintResult, LintRule, RecipeFiles, GitFacts, GitTag } from './types.js';
 
@@ -30,7 +31,7 @@ export const LINT_RULES: LintRule[] = [
   ...pathRules,
   ...schemaRules,
   ...placementRules,
-].sort((x, y) => Number(x.ref.startsWith('K')) - Number(y.ref.startsWith('K')) || x.ref.localeCompare(y.ref));
+].sort((x, y) => Number(x.ref.startsWith('K')) - Number(y.ref.startsWith('K')) || byText(x.ref, y.ref));
 
 export function lintRecipe(recipe: RecipeFiles, rules: LintRule[] = LINT_RULES): LintResult[] {
   return rules.map((rule) => {

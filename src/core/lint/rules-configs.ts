@@ -12,6 +12,7 @@ import { interpolate, lookupIn } from '../interpolate.js';
 import { parseYaml } from '../compose/yaml.js';
 import { analyse, rawSection, templateVariables, type Analysis } from './analysis.js';
 import { findings, ok, skip, type LintRule, type RecipeFiles } from './types.js';
+import { byText } from '../text-order.js';
 
 interface RawConfig {
   key: string;
@@ -87,7 +88,7 @@ export const configRules: LintRule[] = [
 
 /** Non-external top-level configs of every compose file, base file first. */
 function recipeConfigs(a: Pick<Analysis, 'raw' | 'base'>): RawConfig[] {
-  const files = Object.keys(a.raw).sort((x, y) => (x === a.base ? -1 : y === a.base ? 1 : x.localeCompare(y)));
+  const files = Object.keys(a.raw).sort((x, y) => (x === a.base ? -1 : y === a.base ? 1 : byText(x, y)));
   const out: RawConfig[] = [];
   for (const file of files) {
     for (const [key, o] of rawSection(a.raw[file], 'configs')) {

@@ -6,6 +6,7 @@
 import type { ComposeConfig } from '../compose/types.js';
 import type { LintResult } from '../lint/types.js';
 import type { MarkerSpec, RecipeTestFile } from './test-file.js';
+import { byText } from '../text-order.js';
 
 export const MARKER_FILE = '.kite-test-marker';
 
@@ -23,7 +24,7 @@ export function testDomain(recipe: string, server: string, stamp: number): strin
 export function markersFor(tests: RecipeTestFile, compose: ComposeConfig): { markers: MarkerSpec[]; fromVolumes: boolean } {
   if (tests.markers.length > 0) return { markers: tests.markers, fromVolumes: false };
   const markers: MarkerSpec[] = [];
-  for (const [name, svc] of Object.entries(compose.services).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, svc] of Object.entries(compose.services).sort(([a], [b]) => byText(a, b))) {
     for (const v of svc.volumes) {
       if (v.type !== 'volume' || !v.source || v.read_only) continue;
       const path = `${v.target.replace(/\/+$/, '')}/${MARKER_FILE}`;

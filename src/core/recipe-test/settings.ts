@@ -10,6 +10,7 @@ import { RecipeError } from '../errors.js';
 import type { ReleaseLevel } from '../catalogue.js';
 import { LEVELS, levelProblem } from './levels.js';
 import type { RecipeTestResult } from './result.js';
+import { byText } from '../text-order.js';
 
 export interface RecipeTestSettings {
   /** app new / deploy / upgrade warn below it */
@@ -33,7 +34,7 @@ export function parseRecipeTestSettings(v: unknown, file: string): { recipeTest?
 export function releaseLevel(version: string, results: readonly RecipeTestResult[], published?: Record<string, ReleaseLevel>): ReleaseLevel | undefined {
   const local = results.filter((r) => r.version === version).map((r) => ({ level: r.level, date: r.date }));
   const candidates = [...local, ...(published?.[version] ? [published[version]] : [])];
-  return candidates.sort((a, b) => b.date.localeCompare(a.date))[0];
+  return candidates.sort((a, b) => byText(b.date, a.date))[0];
 }
 
 /** the catalogue's `levels` of a regenerated entry: the published ones still released, updated from saved results */

@@ -34,6 +34,7 @@ import type { AppRef } from '../../ports/app-store.js';
 import type { Jobs, JobEvent } from './jobs.js';
 import { startSse, sseData } from './jobs.js';
 import { recordEnvChange } from '../../operations/env-commit.js';
+import { byText } from '../../core/text-order.js';
 
 export interface WebState {
   ports: Ports;
@@ -161,7 +162,7 @@ export async function getRecipes(state: WebState) {
         website: /^https?:\/\//.test(m.website) ? m.website : '',
       };
     })
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => byText(a.name, b.name));
   return { recipes, warnings: loaded.warnings };
 }
 
