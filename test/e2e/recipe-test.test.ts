@@ -241,6 +241,8 @@ test('Ctrl-C during a run removes the test app and exits 130', async () => {
   child.kill('SIGINT');
   assert.equal(await exited, 130, stderr);
   assert.match(stderr, /stopping: removing the test app first/);
+  assert.match(stderr, new RegExp(`ERROR recipe test cancelled\\n\\s+the test app ${esc(DOMAIN)} and its witness objects were removed; nothing was saved`));
+  assert.doesNotMatch(stderr, /the deploy goes on on the server/, 'not the cancelled deploy\'s words');
   assert.deepEqual(leftovers(STACK), []);
   assert.deepEqual(leftovers(`${STACK}w_`), []);
   assert.equal(existsSync(sb.envPath(DOMAIN)), false);
