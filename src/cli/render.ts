@@ -11,6 +11,8 @@ export function renderEvent(io: IO, ev: DeployEvent): void {
       return io.warn(ev.message);
     case 'info':
       return io.debug(ev.message);
+    case 'backup':
+      return io.info(`  ${ev.message}`);
     case 'overview':
       return renderOverview(io, ev.overview, ev.notes);
     case 'plan':

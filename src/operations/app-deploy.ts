@@ -24,6 +24,7 @@ import { assertStackOwner } from './stack-owner.js';
 import { appendHistory, type HistoryEntry } from './deploy-history.js';
 import type { DeployEvent, ReleaseNote } from './events.js';
 import { runPostDeployCmds } from './post-deploy.js';
+import { restoreBeforeRollback, takeUpgradeSnapshot } from './safe-upgrade.js';
 
 export type DeployMode = 'deploy' | 'upgrade' | 'rollback';
 
@@ -47,6 +48,8 @@ export interface AppDeployInput {
   lockHeld?: boolean;
   /** deploy this env file instead of the domain's (a move deploys a staged copy on the target server) */
   ref?: AppRef;
+  /** --no-backup: no snapshot before a version change (safe upgrades, src/operations/safe-upgrade.ts) */
+  noBackup?: boolean;
   /** recorded in the history entry when the deploy was made from the web UI */
   via?: 'web';
 }
@@ -153,11 +156,18 @@ async function* deployLocked(ports: AppDeployPorts, input: AppDeployInput, hooks
     }
 
     const entry = { action: input.mode, from: plan.overview.current, to: plan.overview.next, ...(input.via ? { via: input.via } : {}) };
+    // a version change of an app with backup labels: a snapshot first, restored if the deploy rolls back
+    const versionChange = deployed !== undefined && plan.overview.current !== plan.overview.next && input.rollback !== false;
+    if (versionChange && input.noBackup) yield { type: 'backup', message: 'no snapshot before this version change (--no-backup)' };
+    const safe = versionChange && !input.noBackup ? yield* takeUpgradeSnapshot(ports, docker, ref, input.signal) : undefined;
+    const beforeRollback = safe ? restoreBeforeRollback(ports, docker, ref, stack, safe) : undefined;
     let result: DeployResult;
     try {
-      result = yield* applyDeploy(plan, docker, { noConvergeChecks: input.noConvergeChecks, rollback: input.rollback, timeoutSeconds: input.timeoutSeconds, force, signal: input.signal, clock: ports.clock });
+      result = yield* applyDeploy(plan, docker, { noConvergeChecks: input.noConvergeChecks, rollback: input.rollback, timeoutSeconds: input.timeoutSeconds, force, signal: input.signal, clock: ports.clock, beforeRollback });
     } catch (e) {
-      yield* recordHistory(ports, docker, stack, { ...entry, result: failureOutcome(e), message: (e as Error).message });
+      const restored = safe?.restored ? { dataRestoredFrom: safe.snapshot.shortId } : {};
+      if (safe?.restored) (e as Error).message += `; the volumes were restored from snapshot ${safe.snapshot.shortId} before the previous version started again`;
+      yield* recordHistory(ports, docker, stack, { ...entry, result: failureOutcome(e), message: (e as Error).message, ...restored });
       throw e;
     }
     // the server's record first: a history that cannot be written is a

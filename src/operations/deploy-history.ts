@@ -21,6 +21,8 @@ export interface HistoryEntry {
   to?: string;
   result: 'success' | 'unchanged' | 'submitted' | 'failed' | 'rolled back' | 'interrupted';
   message?: string;
+  /** a failed version change rolled back with the volumes restored from this snapshot */
+  dataRestoredFrom?: string;
   /** the front end it was made from, when not the CLI */
   via?: 'web';
 }

@@ -40,6 +40,8 @@ export interface DeployOptions {
   signal?: AbortSignal;
   /** do not pin stateful services to the node holding their volumes (a warning says what that risks) */
   noPin?: boolean;
+  /** after a failed deploy, before the previous specs go back (a safe upgrade restores the volumes here) */
+  beforeRollback?: () => AsyncGenerator<DeployEvent, void>;
 }
 
 /** applying waits (retries, convergence) on this clock */
@@ -174,6 +176,7 @@ export async function* applyDeploy(p: DeployPlan, docker: DockerPort, opts: Appl
     if (opts.rollback === false) {
       rolledBack = 'disabled';
     } else {
+      if (opts.beforeRollback) yield* opts.beforeRollback();
       rolledBack = yield* rollBack(docker, applied.previous, applied.created, app.stack, { timeoutSeconds, pollMs: opts.pollMs, signal: opts.signal, clock });
     }
   }

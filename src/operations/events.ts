@@ -12,6 +12,8 @@ export interface ReleaseNote {
 export type DeployEvent =
   | { type: 'warning'; message: string }
   | { type: 'info'; message: string }
+  /** a safe upgrade's snapshot and, after a failure, its restore (src/operations/safe-upgrade.ts) */
+  | { type: 'backup'; message: string }
   | { type: 'overview'; overview: DeployOverview; notes: ReleaseNote[] }
   | { type: 'plan'; stack: string; server: string; version?: string; services: string[] }
   | { type: 'created'; object: 'network' | 'secret' | 'config'; name: string }

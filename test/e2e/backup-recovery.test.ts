@@ -7,7 +7,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SERVER, Sandbox, docker, purgeStack, serviceTaskIds } from './harness.js';
 import * as fx from './backup-fixture.js';
 
@@ -103,4 +105,59 @@ test('restore --from a domain with no snapshots: a clear error, nothing made', a
   assert.equal(r.code, 5, r.stderr);
   assert.match(r.stderr, /nothing\.kite\.test has no backups/);
   assert.equal(existsSync(sb.envPath('rcv3.kite.test')), false);
+});
+
+// Safe upgrades: a released recipe (git tags) whose 1.1.0+1.1 changes the data, then fails its healthcheck
+const UP = 'sup.kite.test';
+const UP_STACK = 'sup_kite_test';
+
+function releasedRecipe(): void {
+  const dir = sb.addRecipe('kite-backup-app', 'kite-backup-git');
+  const git = (...a: string[]) => execFileSync('git', a, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@e' }, stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'chore: publish 1.0.0+1.0 release');
+  git('tag', '-a', '1.0.0+1.0', '-m', '1.0.0+1.0');
+  const compose = readFileSync(join(dir, 'compose.yml'), 'utf8')
+    .replace('image: kite-test/web:1.0', 'image: kite-test/web:unhealthy')
+    .replace(`command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]`, `command: ["sh", "-c", "rm -f /data/blob; echo migrated > /data/migrated; trap 'exit 0' TERM; while true; do sleep 1; done"]\n    healthcheck:\n      test: ["CMD", "test", "-f", "/www/healthy"]\n      interval: 1s\n      retries: 2`)
+    .replace('version=1.0.0+1.0', 'version=1.1.0+1.1');
+  writeFileSync(join(dir, 'compose.yml'), compose);
+  git('commit', '-q', '-am', 'chore: publish 1.1.0+1.1 release');
+  git('tag', '-a', '1.1.0+1.1', '-m', '1.1.0+1.1');
+}
+
+test('safe upgrade: a snapshot first; the new version changes the data and fails; the rollback restores the data before the old version starts, and history says so', async (t) => {
+  t.after(() => purgeStack(UP_STACK));
+  purgeStack(UP_STACK);
+  releasedRecipe();
+  const made = await sb.kite(['app', 'new', 'kite-backup-git', '1.0.0+1.0', '--server', SERVER, '--domain', UP, '--secrets', '-o']);
+  assert.equal(made.code, 0, made.stderr);
+  const d = await sb.kite(['app', 'deploy', UP, '1.0.0+1.0', '-n', '-o']);
+  assert.equal(d.code, 0, d.stderr);
+  inApp(UP_STACK, 'dd if=/dev/urandom of=/data/blob bs=1M count=2 2>/dev/null');
+  const before = sums(UP_STACK);
+
+  const up = await sb.kite(['app', 'upgrade', UP, '1.1.0+1.1', '-n', '-o', '--timeout', '20']);
+  assert.notEqual(up.code, 0, up.stderr);
+  assert.match(up.stderr, /taking a snapshot of sup\.kite\.test before the version changes/);
+  const id = /snapshot ([0-9a-f]{8}) taken/.exec(up.stderr)?.[1];
+  assert.ok(id, up.stderr);
+  assert.match(up.stderr, new RegExp(`restored data from snapshot ${id}`));
+  assert.match(up.stderr, /the volumes were restored from snapshot/);
+  assert.equal(sums(UP_STACK), before, 'the data is as it was before the upgrade');
+  assert.equal(inApp(UP_STACK, 'test -e /data/migrated && echo yes || echo no'), 'no');
+  assert.equal(docker('service', 'inspect', `${UP_STACK}_app`, '--format', '{{.Spec.TaskTemplate.ContainerSpec.Image}}').split('@')[0], 'kite-test/web:1.0');
+  const h = await sb.kite(['app', 'history', UP, '--json']);
+  assert.equal(h.code, 0, h.stderr);
+  const last = JSON.parse(h.stdout).at(-1);
+  assert.equal(last.result, 'rolled back');
+  assert.equal(last.dataRestoredFrom, id);
+
+  // --no-backup: no snapshot, said before the deploy
+  const snaps = JSON.parse((await sb.kite(['app', 'backup', 'ls', UP, '--json'])).stdout).length;
+  const nb = await sb.kite(['app', 'upgrade', UP, '1.1.0+1.1', '-n', '-o', '--timeout', '10', '--no-backup']);
+  assert.notEqual(nb.code, 0);
+  assert.match(nb.stderr, /no snapshot before this version change \(--no-backup\)/);
+  assert.equal(JSON.parse((await sb.kite(['app', 'backup', 'ls', UP, '--json'])).stdout).length, snaps);
 });

@@ -43,7 +43,7 @@ async function parse(argv: string[]): Promise<Parsed> {
 type Case = [line: string[], command: string, args: unknown[], opts: Record<string, unknown>];
 
 const D = 'cloud.example.com';
-const DEPLOY_DEFAULTS = { convergeChecks: true, rollback: true, pin: true };
+const DEPLOY_DEFAULTS = { convergeChecks: true, rollback: true, pin: true, backup: true };
 
 const CASES: Case[] = [
   [['server', 'add', 'example.com'], 'server add', ['example.com'], {}],
@@ -60,7 +60,7 @@ const CASES: Case[] = [
   [['server', 'node', 'remove', 'example.com', 'n4', '--via', 'n4.example.com'], 'server node remove', ['example.com', 'n4'], { via: 'n4.example.com', timeout: 120 }],
   [['app', 'new', 'nextcloud', '1.2.0+2.1.0', '-s', 'example.com', '-D', D, '-S', '-p'], 'app new', ['nextcloud', '1.2.0+2.1.0'], { server: 'example.com', domain: D, secrets: true, pass: true }],
   [['app', 'deploy', D], 'app deploy', [D, undefined], DEPLOY_DEFAULTS],
-  [['app', 'deploy', D, '1.0.0+1.0', '-f', '-C', '-i', '-c', '--no-rollback', '--no-pin', '--timeout', '30', '--lock-wait', '5'], 'app deploy', [D, '1.0.0+1.0'], { force: true, chaos: true, ignoreEnvVersion: true, convergeChecks: false, rollback: false, pin: false, timeout: 30, lockWait: 5 }],
+  [['app', 'deploy', D, '1.0.0+1.0', '-f', '-C', '-i', '-c', '--no-rollback', '--no-pin', '--timeout', '30', '--lock-wait', '5'], 'app deploy', [D, '1.0.0+1.0'], { force: true, chaos: true, ignoreEnvVersion: true, convergeChecks: false, rollback: false, pin: false, backup: true, timeout: 30, lockWait: 5 }],
   [['app', 'undeploy', D, '-p', '--lock-wait', '0'], 'app undeploy', [D], { prune: true, lockWait: 0 }],
   [['app', 'ps', D, '-w'], 'app ps', [D], { watch: true }],
   [['app', 'secret', 'generate', D, '--all', '-p'], 'app secret generate', [D, undefined, undefined], { all: true, pass: true }],
@@ -91,8 +91,9 @@ const CASES: Case[] = [
   [['app', 'restore', D, '--server', 'example.com', '-s', '1a2b'], 'app restore', [D], { server: 'example.com', snapshot: '1a2b', hooks: true }],
   [['app', 'restore', 'b.example.com', '--from', D, '--server', 'example.com'], 'app restore', ['b.example.com'], { from: D, server: 'example.com', hooks: true }],
   [['app', 'move', D, 'new.example.com', '--prune-source'], 'app move', [D, 'new.example.com'], { pruneSource: true }],
+  [['app', 'upgrade', D, '--no-backup'], 'app upgrade', [D, undefined], { ...DEPLOY_DEFAULTS, backup: false }],
   [['app', 'upgrade', D, '-f', '--timeout', '90'], 'app upgrade', [D, undefined], { ...DEPLOY_DEFAULTS, force: true, timeout: 90 }],
-  [['app', 'rollback', D, '1.0.0+1.0', '-c'], 'app rollback', [D, '1.0.0+1.0'], { convergeChecks: false, rollback: true, pin: true }],
+  [['app', 'rollback', D, '1.0.0+1.0', '-c'], 'app rollback', [D, '1.0.0+1.0'], { convergeChecks: false, rollback: true, pin: true, backup: true }],
   [['app', 'history', D], 'app history', [D], {}],
   [['app', 'unlock', D, '-f'], 'app unlock', [D], { force: true }],
   [['recipe', 'lint', 'nextcloud', '--only-errors'], 'recipe lint', ['nextcloud'], { onlyErrors: true }],

@@ -9,6 +9,7 @@ export function addDeployFlags<Args extends unknown[], Opts extends OptionValues
     .option('-c, --no-converge-checks', 'submit the stack without waiting for it to converge')
     .option('--no-rollback', 'on failure, leave the failed version in place for debugging')
     .option('--no-pin', 'on a swarm of several nodes, do not pin stateful services to the node holding their volumes')
+    .option('--no-backup', 'no snapshot before a version change (by default one is taken when the recipe has backup labels, and restored if the new version fails)')
     .addOption(new Option('--timeout <seconds>', 'convergence timeout (default: recipe label, TIMEOUT, 50)').argParser(seconds()))
     .addOption(new Option('--lock-wait <seconds>', 'wait this long for another deploy of the app to finish (0: do not wait)').argParser(seconds({ zero: true })));
 }

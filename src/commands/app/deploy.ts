@@ -14,6 +14,8 @@ export interface DeployFlags {
   rollback?: boolean;
   /** false: --no-pin */
   pin?: boolean;
+  /** false: --no-backup */
+  backup?: boolean;
   timeout?: number;
   lockWait?: number;
 }
@@ -56,6 +58,7 @@ export async function deployWith(ctx: Context, mode: DeployMode, domain: string,
       noConvergeChecks: flags.convergeChecks === false,
       rollback: flags.rollback !== false,
       noPin: flags.pin === false,
+      noBackup: flags.backup === false,
       timeoutSeconds: flags.timeout,
       lockWaitSeconds: flags.lockWait,
       signal: abort.signal,

@@ -10,6 +10,6 @@ export async function run(ctx: Context, domain: string, _options: NoOptions): Pr
   if (entries.length === 0) return ctx.io.info(`no deploys of ${domain} recorded on ${ref.server}`);
   ctx.io.table(
     ['WHEN', 'WHO', 'ACTION', 'FROM', 'TO', 'RESULT'],
-    entries.map((e) => [e.at, e.who, e.action, e.from ?? '', e.to ?? '', e.result]),
+    entries.map((e) => [e.at, e.who, e.action, e.from ?? '', e.to ?? '', e.dataRestoredFrom ? `${e.result}, data restored from ${e.dataRestoredFrom}` : e.result]),
   );
 }

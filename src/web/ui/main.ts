@@ -395,6 +395,7 @@ function eventText(ev: DeployEvent): string {
     case 'warning':
       return t('event.warning', { message: ev.message });
     case 'info':
+    case 'backup':
       return ev.message;
     case 'plan':
       return t('event.plan', { stack: ev.stack, server: ev.server, version: ev.version ?? '', n: ev.services.length });
