@@ -71,6 +71,7 @@ export function renderOverview(io: IO, o: DeployOverview, notes: ReleaseNote[]):
   const newSecrets = o.secrets.filter((c) => c.change === 'new');
   if (newSecrets.length) rows.push(['NEW SECRETS', newSecrets.map((c) => c.name).join('\n')]);
   if (o.placement?.length) rows.push(['PLACEMENT', o.placement.map(placementText).join('\n')]);
+  if (o.backup) rows.push(['BACKUP', o.backup]);
   const width = Math.max(...rows.map(([k]) => k.length));
   io.info(io.paint('bold', 'DEPLOY OVERVIEW'));
   for (const [k, v] of rows) {

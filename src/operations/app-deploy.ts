@@ -24,7 +24,7 @@ import { assertStackOwner } from './stack-owner.js';
 import { appendHistory, type HistoryEntry } from './deploy-history.js';
 import type { DeployEvent, ReleaseNote } from './events.js';
 import { runPostDeployCmds } from './post-deploy.js';
-import { restoreBeforeRollback, takeUpgradeSnapshot } from './safe-upgrade.js';
+import { hasBackupLabels, restoreBeforeRollback, takeUpgradeSnapshot } from './safe-upgrade.js';
 
 export type DeployMode = 'deploy' | 'upgrade' | 'rollback';
 
@@ -150,15 +150,15 @@ async function* deployLocked(ports: AppDeployPorts, input: AppDeployInput, hooks
     const force = input.force || input.mode !== 'deploy';
     const plan = await planDeploy(app, docker, ports.recipeFiles, { force, identity, timeoutSeconds: input.timeoutSeconds, noPin: input.noPin });
     const notes = releaseNotes(ports.recipeFiles, from, versions, deployed, plan.overview.next, input.mode);
+    // a version change of an app with backup labels: a snapshot first, restored if the deploy rolls back
+    const versionChange = deployed !== undefined && plan.overview.current !== plan.overview.next && input.rollback !== false && (await hasBackupLabels(docker, input.domain));
+    if (versionChange) plan.overview.backup = input.noBackup ? 'skipped (--no-backup)' : 'snapshot first';
     yield { type: 'overview', overview: plan.overview, notes };
     if (hooks.confirm && !(await hooks.confirm(plan.overview, notes))) {
       return { stack, converged: false, skipped: 'cancelled' };
     }
 
     const entry = { action: input.mode, from: plan.overview.current, to: plan.overview.next, ...(input.via ? { via: input.via } : {}) };
-    // a version change of an app with backup labels: a snapshot first, restored if the deploy rolls back
-    const versionChange = deployed !== undefined && plan.overview.current !== plan.overview.next && input.rollback !== false;
-    if (versionChange && input.noBackup) yield { type: 'backup', message: 'no snapshot before this version change (--no-backup)' };
     const safe = versionChange && !input.noBackup ? yield* takeUpgradeSnapshot(ports, docker, ref, input.signal) : undefined;
     const beforeRollback = safe ? restoreBeforeRollback(ports, docker, ref, stack, safe) : undefined;
     let result: DeployResult;

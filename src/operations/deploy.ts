@@ -114,6 +114,8 @@ export interface DeployOverview {
   secrets: { name: string; change: 'new' | 'exists' }[];
   /** only on a swarm of several nodes, services with any placement */
   placement?: PlacementLine[];
+  /** a version change of an app with backup labels: the snapshot taken first, or skipped (--no-backup) */
+  backup?: 'snapshot first' | 'skipped (--no-backup)';
 }
 
 export async function* applyDeploy(p: DeployPlan, docker: DockerPort, opts: ApplyOptions): AsyncGenerator<DeployEvent, DeployResult> {

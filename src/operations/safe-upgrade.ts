@@ -39,6 +39,12 @@ function asDeployEvent(e: BackupEvent): DeployEvent | undefined {
   }
 }
 
+/** the deployed app's services carry backup labels selecting at least one volume */
+export async function hasBackupLabels(docker: DockerPort, domain: string): Promise<boolean> {
+  const { plan } = await deployedApp(docker, domain);
+  return plan.services.length > 0 && plan.volumes.length > 0;
+}
+
 /** the snapshot before a version change; undefined when the deployed recipe has nothing to back up */
 export async function* takeUpgradeSnapshot(ports: RepoPorts, docker: DockerPort, ref: AppRef, signal?: AbortSignal): AsyncGenerator<DeployEvent, UpgradeSnapshot | undefined> {
   const app = await deployedApp(docker, ref.domain);

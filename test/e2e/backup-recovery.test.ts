@@ -140,6 +140,7 @@ test('safe upgrade: a snapshot first; the new version changes the data and fails
 
   const up = await sb.kite(['app', 'upgrade', UP, '1.1.0+1.1', '-n', '-o', '--timeout', '20']);
   assert.notEqual(up.code, 0, up.stderr);
+  assert.match(up.stderr, /BACKUP\s+snapshot first/, 'the overview says a snapshot is taken first');
   assert.match(up.stderr, /taking a snapshot of sup\.kite\.test before the version changes/);
   const id = /snapshot ([0-9a-f]{8}) taken/.exec(up.stderr)?.[1];
   assert.ok(id, up.stderr);
@@ -158,6 +159,6 @@ test('safe upgrade: a snapshot first; the new version changes the data and fails
   const snaps = JSON.parse((await sb.kite(['app', 'backup', 'ls', UP, '--json'])).stdout).length;
   const nb = await sb.kite(['app', 'upgrade', UP, '1.1.0+1.1', '-n', '-o', '--timeout', '10', '--no-backup']);
   assert.notEqual(nb.code, 0);
-  assert.match(nb.stderr, /no snapshot before this version change \(--no-backup\)/);
+  assert.match(nb.stderr, /BACKUP\s+skipped \(--no-backup\)/);
   assert.equal(JSON.parse((await sb.kite(['app', 'backup', 'ls', UP, '--json'])).stdout).length, snaps);
 });
