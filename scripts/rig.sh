@@ -43,6 +43,8 @@ install_missing() {
   command -v chromium >/dev/null || need+=(chromium)   # kite web's browser tests (playwright-core drives it)
   command -v restic >/dev/null || need+=(restic)   # the backup helper image (kite-test/restic)
   command -v ssh >/dev/null || need+=(openssh-client)
+  command -v openssl >/dev/null || need+=(openssl)   # kite web --listen with TLS: the test makes a throwaway certificate
+  command -v curl >/dev/null || need+=(curl)   # the registries' readiness checks
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]}"
     as_root apt-get update -qq
