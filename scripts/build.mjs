@@ -38,6 +38,10 @@ await build({
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
   plugins: [dropUnusedTransports],
+  // less source for V8 to parse and compile on every start (Node 20 keeps no
+  // compile cache for ES modules); names are kept, so stack traces still read
+  minifyWhitespace: true,
+  minifySyntax: true,
   // CommonJS packages (commander, semver, simple-git) call require(): give them one
   banner: { js: "import { createRequire as __kiteCreateRequire } from 'node:module'; const require = __kiteCreateRequire(import.meta.url);" },
   logLevel: 'warning',
