@@ -200,7 +200,16 @@ export async function runRepoHelper(repo: Repository, run: RepoRun, opts: Backup
   const said = out.stderr.filter((l) => l.trim()).slice(-3).join(' | ');
   if (out.exitCode === WRONG_PASSWORD) throw new BackupError(`the backup repository ${s.repository} on ${repo.server} refuses the password (Docker secret ${passwordSecretName(s.repository)})`, `the repository was made with another password: put the right one in that secret and in ${'$'}ABRA_DIR/backups/${repo.server}-*.restic-password`);
   if (out.exitCode === NO_REPOSITORY) throw new NotFoundError(`there is no backup repository at ${s.repository} for ${repo.server}`, 'make a backup first with `kite app backup create <domain>`, or check backups.repository in $ABRA_DIR/kite.yml');
-  if (out.exitCode === UNREACHABLE) throw new RemoteError(`cannot open the backup repository ${s.repository} from ${repo.server}: ${said}`, 'check backups.repository (and ssh_key, known_hosts) in $ABRA_DIR/kite.yml and that the server reaches it');
+  if (out.exitCode === UNREACHABLE) {
+    // restic relays ssh's lines as they come and may stop after the first, ssh's banner
+    const hostKey = /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|@{20}/.test(out.stderr.join('\n'));
+    throw new RemoteError(
+      `cannot open the backup repository ${s.repository} from ${repo.server}: ${said}`,
+      hostKey
+        ? `the sftp host sent a key that known_hosts does not hold (Host key verification failed): check backups.servers.${repo.server}.known_hosts in $ABRA_DIR/kite.yml, or whether the host was reinstalled`
+        : 'check backups.repository (and ssh_key, known_hosts) in $ABRA_DIR/kite.yml and that the server reaches it',
+    );
+  }
   return out;
 }
 
