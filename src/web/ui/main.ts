@@ -7,6 +7,7 @@ import { h, table, field, select, append } from './dom.js';
 import { matchesWords } from '../../core/recipe-search.js';
 import type { DeployOverview as Overview } from '../../operations/deploy.js';
 import type { DeployEvent } from '../../operations/events.js';
+import type { NodeRow } from '../../core/nodes.js';
 
 // ---- plumbing ------------------------------------------------------------------
 
@@ -619,16 +620,6 @@ function secretValues(list: Secret[]): HTMLElement {
 
 // ---- servers and recipes ------------------------------------------------------------
 
-interface NodeRow {
-  hostname: string;
-  role: string;
-  managerStatus: string;
-  availability: string;
-  state: string;
-  labels: Record<string, string>;
-  address: string;
-  tasks: number;
-}
 
 async function serversPage(): Promise<void> {
   const gen = generation;
